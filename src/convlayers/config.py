@@ -1,0 +1,64 @@
+"""Global settings shared by every layer, as Keras keeps them.
+
+``image_data_format()`` is what ``data_format=None`` means. It is
+'channels_last' unless set with ``set_image_data_format`` or found in the
+user's Keras config file, ``$KERAS_HOME/keras.json`` (by default
+``~/.keras/keras.json``), read once on first use.
+
+>>> set_image_data_format("channels_first")
+>>> image_data_format()
+'channels_first'
+>>> set_image_data_format(None)  # back to the config file or the default
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+__all__ = ["image_data_format", "keras_config_path", "set_image_data_format"]
+
+_FORMATS = ("channels_last", "channels_first")
+_image_data_format: str | None = None
+
+
+def keras_config_path() -> Path:
+    """Where Keras keeps its config file: ``$KERAS_HOME/keras.json`` or ``~/.keras/keras.json``."""
+    home = os.environ.get("KERAS_HOME")
+    base = Path(home) if home else Path.home() / ".keras"
+    return base / "keras.json"
+
+
+def _from_config_file() -> str:
+    path = keras_config_path()
+    try:
+        settings = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return "channels_last"
+    value = settings.get("image_data_format", "channels_last") if isinstance(settings, dict) else None
+    if value not in _FORMATS:
+        raise ValueError(
+            f"`image_data_format` in {path} must be 'channels_last' or 'channels_first'. "
+            f"Received: image_data_format={value!r}"
+        )
+    return value
+
+
+def image_data_format() -> str:
+    """The default ``data_format`` of every layer: 'channels_last' or 'channels_first'."""
+    global _image_data_format
+    if _image_data_format is None:
+        _image_data_format = _from_config_file()
+    return _image_data_format
+
+
+def set_image_data_format(data_format: str | None) -> None:
+    """Set the global default; ``None`` forgets it (the config file is read again)."""
+    global _image_data_format
+    if data_format is not None and data_format not in _FORMATS:
+        raise ValueError(
+            "`data_format` must be 'channels_last' or 'channels_first'. "
+            f"Received: data_format={data_format!r}"
+        )
+    _image_data_format = data_format

@@ -1,0 +1,35 @@
+"""Keras-style layer names: snake_case class names made unique per session.
+
+>>> reset_names()
+>>> unique_name("Conv1D"), unique_name("Conv1D"), unique_name("SeparableConv1D")
+('conv1d', 'conv1d_1', 'separable_conv1d')
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+__all__ = ["reset_names", "to_snake_case", "unique_name"]
+
+_uids: defaultdict[str, int] = defaultdict(int)
+
+
+def to_snake_case(name: str) -> str:
+    """'SeparableConv1D' -> 'separable_conv1d', as Keras derives default layer names."""
+    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+    return name if name[0] != "_" else "private" + name
+
+
+def unique_name(class_name: str) -> str:
+    """The next free default name for a layer of ``class_name``: base, base_1, base_2, ..."""
+    base = to_snake_case(class_name)
+    count = _uids[base]
+    _uids[base] += 1
+    return base if count == 0 else f"{base}_{count}"
+
+
+def reset_names() -> None:
+    """Forget the names handed out so far (``convlayers.clear_session()``)."""
+    _uids.clear()
