@@ -1,0 +1,54 @@
+"""Regularization and constraints for plain PyTorch training loops.
+
+Keras adds weight and activity regularization to the loss and projects
+constrained weights after every optimizer step. In a hand-written loop over
+any module tree that contains convlayers layers, these two calls do the same:
+
+>>> import torch, convlayers
+>>> model = torch.nn.Sequential(
+...     convlayers.Conv1D(4, 3, kernel_regularizer="l2", kernel_constraint="non_neg"))
+>>> optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+>>> loss = model(torch.randn(2, 8, 3)).square().mean() + regularization_loss(model)
+>>> loss.backward()
+>>> optimizer.step()
+>>> apply_constraints(model)
+>>> bool((model[0].kernel >= 0).all())
+True
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .layers.base import Layer
+
+__all__ = ["apply_constraints", "regularization_loss"]
+
+
+def _top_layers(module: nn.Module) -> list[Layer]:
+    """The outermost Layers in ``module`` (each one's ``losses`` covers those inside it)."""
+    if isinstance(module, Layer):
+        return [module]
+    return [layer for child in module.children() for layer in _top_layers(child)]
+
+
+def regularization_loss(module: nn.Module) -> torch.Tensor:
+    """Sum of every regularization loss (weights and latest activity) in ``module``'s tree.
+
+    Returns a scalar tensor, 0 when there is none.
+    """
+    losses = [loss for layer in _top_layers(module) for loss in layer.losses]
+    if not losses:
+        return torch.zeros(())
+    return sum(losses[1:], losses[0]).reshape(())
+
+
+@torch.no_grad()
+def apply_constraints(module: nn.Module) -> None:
+    """Project every constrained weight in ``module``'s tree in place; call after ``step()``."""
+    for top in _top_layers(module):
+        for layer in top._flatten_layers():
+            for weight, spec in layer._weight_items():
+                if spec.constraint is not None:
+                    weight.copy_(spec.constraint(weight))
