@@ -360,9 +360,12 @@ class Layer(nn.Module):
     def forward(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         """Build on first use, check the input, run ``call`` and record activity losses."""
         context = _call_context
-        if context.depth == 0:
-            for layer in self._flatten_layers():
-                layer._activity_losses.clear()
+        if context.depth == 0:  # a new outermost call: forget the previous call's losses
+            if self._modules:
+                for layer in self._flatten_layers():
+                    layer._activity_losses.clear()
+            else:
+                self._activity_losses.clear()
         context.depth += 1
         try:
             inputs = self._convert_input(inputs)

@@ -4,7 +4,8 @@ Every rank runs as ``torch.nn.functional.conv2d`` (a 1-D input gets a unit
 height). A channels_last input ``(N, *spatial, C)`` is viewed, without a copy,
 as an NCHW tensor in ``torch.channels_last`` memory format, which oneDNN runs
 faster than ``conv1d`` on transposed copies; the output comes back as a view
-in the input's layout.
+in the input's layout. The Keras kernel is permuted to torch's layout here,
+once per call, as a view.
 """
 
 from __future__ import annotations
@@ -13,24 +14,41 @@ import torch
 import torch.nn.functional as F
 
 from ..validation import check_output_length
-from .padding import conv_plan
+from .padding import ConvPlan, conv_plan
 
-__all__ = ["conv", "kernel_to_torch", "spatial_shape"]
-
-
-def spatial_shape(x: torch.Tensor, rank: int, channels_last: bool) -> tuple[int, ...]:
-    """The spatial dimensions of ``x``."""
-    return tuple(x.shape[1 : rank + 1] if channels_last else x.shape[2:])
+__all__ = ["conv", "plan_for", "to_nchw", "from_nchw"]
 
 
-def kernel_to_torch(kernel: torch.Tensor) -> torch.Tensor:
-    """Keras kernel ``(*k, in/groups, out)`` as a conv2d weight ``(out, in/groups, kh, kw)``.
+def plan_for(
+    x: torch.Tensor,
+    kernel_size: tuple[int, ...],
+    strides: tuple[int, ...],
+    padding: str,
+    dilation: tuple[int, ...],
+    channels_last: bool,
+    name: str,
+) -> ConvPlan:
+    """The cached plan for ``x``; ValueError naming ``name`` if the output would be empty."""
+    rank = len(kernel_size)
+    spatial = x.shape[1 : rank + 1] if channels_last else x.shape[2:]
+    plan = conv_plan(spatial, kernel_size, strides, dilation, padding)
+    if not plan.fits:
+        check_output_length(name, tuple(x.shape), plan.output_shape)
+    return plan
 
-    A view (no copy); a 1-D kernel gets a unit height.
-    """
-    if kernel.dim() == 3:
-        return kernel.permute(2, 1, 0).unsqueeze(2)
-    return kernel.permute(3, 2, 0, 1)
+
+def to_nchw(x: torch.Tensor, rank: int, channels_last: bool) -> torch.Tensor:
+    """``x`` as a 4-D NCHW view (channels_last inputs keep their memory: no copy)."""
+    if rank == 1:
+        x = x.unsqueeze(1 if channels_last else 2)
+    return x.permute(0, 3, 1, 2) if channels_last else x
+
+
+def from_nchw(y: torch.Tensor, rank: int, channels_last: bool) -> torch.Tensor:
+    """Undo ``to_nchw`` on an output."""
+    if channels_last:
+        y = y.permute(0, 2, 3, 1)
+    return y.squeeze(1 if channels_last else 2) if rank == 1 else y
 
 
 def conv(
@@ -53,24 +71,15 @@ def conv(
         ``conv_arithmetic.conv_output_length`` for ``padding``.
     """
     rank = kernel.dim() - 2
-    spatial = spatial_shape(x, rank, channels_last)
-    plan = conv_plan(spatial, tuple(kernel.shape[:rank]), strides, dilation, padding)
-    if min(plan.output_shape) <= 0:
-        check_output_length(name, tuple(x.shape), plan.output_shape)
-    if channels_last:
-        x = x.movedim(-1, 1)
-    weight = kernel_to_torch(kernel)
-    pre_pad, conv_padding, crop = plan.pre_pad, plan.padding, plan.crop
+    plan = plan_for(x, kernel.shape[:rank], strides, padding, dilation, channels_last, name)
     if rank == 1:
-        x = x.unsqueeze(2)
-        strides, dilation = (1, *strides), (1, *dilation)
-        pre_pad, conv_padding = ((0, 0), *pre_pad), (0, *conv_padding)
-        crop = None if crop is None else (slice(None), *crop)
-    if any(p != (0, 0) for p in pre_pad):
-        x = F.pad(x, [p for pair in reversed(pre_pad) for p in pair])
-    y = F.conv2d(x, weight, bias, strides, conv_padding, dilation, groups)
-    if crop is not None:
-        y = y[(..., *crop)]
-    if rank == 1:
-        y = y.squeeze(2)
-    return y.movedim(1, -1) if channels_last else y
+        weight = kernel.unsqueeze(0).permute(3, 2, 0, 1)
+    else:
+        weight = kernel.permute(3, 2, 0, 1)
+    x = to_nchw(x, rank, channels_last)
+    if plan.pre_pad is not None:
+        x = F.pad(x, plan.pre_pad)
+    y = F.conv2d(x, weight, bias, plan.stride, plan.padding, plan.dilation, groups)
+    if plan.crop is not None:
+        y = y[plan.crop]
+    return from_nchw(y, rank, channels_last)

@@ -1,9 +1,10 @@
 """How a convolution with TF padding runs on torch: symmetric padding plus a crop.
 
-torch's convolutions pad symmetrically. A TF padding ``(left, right)`` is run
-as a convolution padded by ``max(left, right)`` on both sides whose output is
+torch's convolutions pad symmetrically. A TF padding ``(left, right)`` runs as
+a convolution padded by ``max(left, right)`` on both sides whose output is
 cropped, when that needs no fractional shift of the stride grid; otherwise the
-input is padded explicitly (one copy). Plans are cached per input shape.
+input is padded explicitly (one copy). Plans hold ready-to-use ``conv2d``
+arguments (a 1-D convolution gets a unit height) and are cached per shape.
 """
 
 from __future__ import annotations
@@ -17,13 +18,20 @@ __all__ = ["ConvPlan", "conv_plan"]
 
 
 class ConvPlan(NamedTuple):
-    """Per spatial dimension: torch's symmetric ``padding``, explicit ``pre_pad``
-    ``(left, right)`` pairs (all zero when unused) and the output ``crop`` slices."""
+    """``conv2d`` arguments for one input shape.
 
-    padding: tuple[int, ...]
-    pre_pad: tuple[tuple[int, int], ...]
+    ``pre_pad`` is the ``F.pad`` argument (None when no explicit padding is
+    needed), ``crop`` the index that trims the output (None when untrimmed),
+    ``output_shape`` the spatial output shape (entries may be <= 0: callers check).
+    """
+
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+    dilation: tuple[int, int]
+    pre_pad: list[int] | None
     crop: tuple[slice, ...] | None
     output_shape: tuple[int, ...]
+    fits: bool
 
 
 @functools.lru_cache(maxsize=1024)
@@ -34,8 +42,8 @@ def conv_plan(
     dilation: tuple[int, ...],
     padding: str,
 ) -> ConvPlan:
-    """The plan for one input shape (output lengths may be <= 0; callers check)."""
-    sym_padding, pre_pad, crop, output_shape = [], [], [], []
+    """The plan for one input shape, for rank 1 or 2."""
+    sym_padding, explicit, crop, output_shape = [], [], [], []
     needs_crop = False
     for length, k, s, d in zip(spatial_shape, kernel_size, strides, dilation):
         left, right = conv_padding(length, k, padding, s, d)
@@ -45,17 +53,24 @@ def conv_plan(
         shift, rest = divmod(pad - left, s)
         if rest == 0:
             sym_padding.append(pad)
-            pre_pad.append((0, 0))
+            explicit.append((0, 0))
             full = (length + 2 * pad - d * (k - 1) - 1) // s + 1
             needs_crop |= shift != 0 or full != out
             crop.append(slice(shift, shift + out))
         else:
             sym_padding.append(0)
-            pre_pad.append((left, right))
-            crop.append(slice(0, out))
+            explicit.append((left, right))
+            crop.append(slice(None))
+    if len(spatial_shape) == 1:  # run as 2-D with a unit height
+        strides, dilation = (1, *strides), (1, *dilation)
+        sym_padding, explicit, crop = [0, *sym_padding], [(0, 0), *explicit], [slice(None), *crop]
+    pre_pad = [p for pair in reversed(explicit) for p in pair]
     return ConvPlan(
-        tuple(sym_padding),
-        tuple(pre_pad),
-        tuple(crop) if needs_crop else None,
-        tuple(output_shape),
+        stride=tuple(strides),
+        padding=tuple(sym_padding),
+        dilation=tuple(dilation),
+        pre_pad=pre_pad if any(pre_pad) else None,
+        crop=(Ellipsis, *crop) if needs_crop else None,
+        output_shape=tuple(output_shape),
+        fits=min(output_shape) > 0,
     )
