@@ -1,0 +1,29 @@
+"""Shared test set-up: the tests folder on sys.path, one seeded generator, clean names."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import convlayers  # noqa: E402
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    """The one seeded NumPy generator tests draw data from."""
+    return np.random.default_rng(1234)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_session(monkeypatch, tmp_path):
+    """Every test starts with fresh layer names, a seeded torch RNG and no Keras config file."""
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    convlayers.config.set_image_data_format(None)
+    convlayers.clear_session()
+    torch.manual_seed(0)
+    yield
+    convlayers.config.set_image_data_format(None)

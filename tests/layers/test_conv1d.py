@@ -1,0 +1,194 @@
+"""Conv1D: shapes, NumPy reference, golden fixtures from tf-keras, gradients, errors."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import convlayers
+import numpy_reference
+from fixture_loader import load_fixtures
+from parity import check_against_fixture, relative_l2
+
+CASES = load_fixtures("conv1d")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_matches_tf_keras_fixture(case):
+    layer = convlayers.Conv1D.from_config(case.config)
+    check_against_fixture(layer, case)
+
+
+def test_fixtures_cover_the_grid():
+    seen = {
+        (c.config["padding"], c.config["data_format"], c.config["groups"], c.config["use_bias"])
+        for c in CASES
+    }
+    grid = itertools.product(
+        ("valid", "same", "causal"), ("channels_last", "channels_first"), (1, 2), (True, False)
+    )
+    assert set(grid) <= seen
+    assert {tuple(c.config["strides"]) for c in CASES} >= {(1,), (2,), (3,)}
+    assert {tuple(c.config["dilation_rate"]) for c in CASES} >= {(1,), (2,), (3,)}
+    kernels = {c.config["kernel_size"][0] for c in CASES}
+    assert any(k % 2 == 0 for k in kernels) and any(k % 2 for k in kernels)
+
+
+GRID = list(
+    itertools.product(
+        ("valid", "same", "causal"),
+        ("channels_last", "channels_first"),
+        ((1, 1), (2, 1), (3, 1), (1, 2), (1, 3)),
+        (1, 2),
+        (1, 2, 4, 5),
+        (9, 10),
+    )
+)
+
+
+@pytest.mark.parametrize(("padding", "data_format", "sd", "groups", "k", "length"), GRID)
+def test_matches_numpy_reference(rng, padding, data_format, sd, groups, k, length):
+    stride, dilation = sd
+    if padding == "valid" and dilation * (k - 1) + 1 > length:
+        pytest.skip("kernel longer than the input: refused (see test_errors)")
+    layer = convlayers.Conv1D(
+        6, k, stride, padding, data_format, dilation, groups, dtype="float64"
+    )
+    shape = (2, length, 4) if data_format == "channels_last" else (2, 4, length)
+    x = rng.standard_normal(shape)
+    layer.build(shape)
+    kernel = rng.standard_normal((k, 4 // groups, 6))
+    bias = rng.standard_normal(6)
+    layer.set_weights([kernel, bias])
+    y = layer(x)
+    expected = numpy_reference.conv(
+        x, kernel, bias, (stride,), padding, (dilation,), groups, data_format == "channels_last"
+    )
+    assert y.dtype == torch.float64
+    assert relative_l2(y.detach(), expected) < 1e-12
+    assert tuple(y.shape) == layer.compute_output_shape(shape)
+
+
+@pytest.mark.parametrize(
+    ("padding", "length", "stride", "expected"),
+    [
+        ("valid", 10, 1, 8),
+        ("valid", 10, 3, 3),
+        ("same", 10, 1, 10),
+        ("same", 10, 3, 4),
+        ("causal", 10, 1, 10),
+        ("causal", 11, 2, 6),
+    ],
+)
+def test_shape_table(padding, length, stride, expected):
+    layer = convlayers.Conv1D(5, 3, stride, padding)
+    assert layer.compute_output_shape((None, length, 2)) == (None, expected, 5)
+    assert layer(torch.zeros(1, length, 2)).shape == (1, expected, 5)
+
+
+@pytest.mark.parametrize("length", range(1, 20))
+@pytest.mark.parametrize("stride", [1, 2, 3])
+def test_same_length_is_ceil(length, stride):
+    layer = convlayers.Conv1D(2, 4, stride, "same")
+    assert layer(torch.zeros(1, length, 3)).shape[1] == math.ceil(length / stride)
+
+
+def test_causal_output_ignores_the_future(rng):
+    layer = convlayers.Conv1D(3, 3, padding="causal", dilation_rate=2)
+    x = torch.tensor(rng.standard_normal((1, 12, 2)), dtype=torch.float32, requires_grad=True)
+    layer(x)[0, 5].sum().backward()
+    assert torch.all(x.grad[0, 6:] == 0) and torch.any(x.grad[0, :6] != 0)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(padding="same", strides=2),
+        dict(padding="causal", dilation_rate=3, groups=2),
+        dict(padding="valid", data_format="channels_first", use_bias=False),
+        dict(padding="same", kernel_size=4, dilation_rate=2),
+    ],
+)
+def test_gradcheck(rng, kwargs):
+    kwargs = {"kernel_size": 3, **kwargs}
+    layer = convlayers.Conv1D(4, dtype="float64", **kwargs)
+    shape = (2, 4, 7) if kwargs.get("data_format") == "channels_first" else (2, 7, 4)
+    x = torch.tensor(rng.standard_normal(shape), requires_grad=True)
+    layer.build(shape)
+
+    def run(x, *weights):
+        for param, value in zip(layer.weights, weights):
+            param.data = value
+        return layer(x)
+
+    weights = [w.detach().clone().requires_grad_() for w in layer.weights]
+    assert torch.autograd.gradcheck(run, (x, *weights))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(filters=0, kernel_size=3), "`filters` must be a strictly positive integer. Received: filters=0"),
+        (dict(filters=-2, kernel_size=3), "Received: filters=-2"),
+        (dict(filters=6, kernel_size=3, groups=4), "`groups` must be a divisor of filters=6. Received: groups=4"),
+        (dict(filters=6, kernel_size=0), r"`kernel_size` must be .*Received: kernel_size=0"),
+        (dict(filters=6, kernel_size=3, strides=0), r"Received: strides=0"),
+        (dict(filters=6, kernel_size=3, strides=2, dilation_rate=2), r"Received: strides=\(2,\), dilation_rate=\(2,\)"),
+        (dict(filters=6, kernel_size=3, padding="full"), r"`padding` must be one of 'valid', 'same', 'causal'. Received: padding='full'"),
+        (dict(filters=6, kernel_size=3, data_format="channels_middle"), r"Received: data_format='channels_middle'"),
+        (dict(filters=6, kernel_size=(3, 3)), r"Received: kernel_size=\(3, 3\)"),
+    ],
+)
+def test_config_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        convlayers.Conv1D(**kwargs)
+
+
+def test_input_errors():
+    layer = convlayers.Conv1D(4, 3, groups=2)
+    with pytest.raises(ValueError, match=r"`groups`. Received: groups=2, input_shape=\(1, 8, 3\)"):
+        layer(torch.zeros(1, 8, 3))
+    layer = convlayers.Conv1D(4, 3)
+    with pytest.raises(ValueError, match=r"expected ndim=3, found ndim=2. Full shape received: \(8, 3\)"):
+        layer(torch.zeros(8, 3))
+    layer(torch.zeros(1, 8, 3))
+    with pytest.raises(ValueError, match=r"expected axis -1 of input shape to have value 3, but received input with shape \(1, 8, 5\)"):
+        layer(torch.zeros(1, 8, 5))
+    with pytest.raises(ValueError, match=r"expected ndim=3, found ndim=4"):
+        layer(torch.zeros(1, 8, 3, 1))
+
+
+def test_kernel_longer_than_input_is_a_clear_error():
+    # tf-keras fails deep inside TF here (a bias error); we refuse with the shapes.
+    layer = convlayers.Conv1D(4, 5)
+    with pytest.raises(ValueError, match=r"output spatial shape would be \(-1,\). Received: input_shape=\(1, 3, 2\)"):
+        layer(torch.zeros(1, 3, 2))
+    built = convlayers.Conv1D(4, 5)
+    built(torch.zeros(1, 9, 2))
+    with pytest.raises(ValueError, match=r"output spatial shape would be \(0,\)"):
+        built(torch.zeros(1, 4, 2))
+    with pytest.raises(ValueError, match=r"would be \(-2,\)"):
+        convlayers.Conv1D(4, 3, dilation_rate=3).compute_output_shape((None, 5, 2))
+
+
+def test_data_format_none_follows_keras_json(tmp_path, monkeypatch):
+    home = tmp_path / "keras"
+    home.mkdir()
+    (home / "keras.json").write_text('{"image_data_format": "channels_first"}')
+    monkeypatch.setenv("KERAS_HOME", str(home))
+    convlayers.config.set_image_data_format(None)
+    layer = convlayers.Conv1D(4, 3, data_format=None)
+    assert layer.data_format == "channels_first"
+    assert layer(torch.zeros(2, 3, 8)).shape == (2, 4, 6)
+    assert convlayers.Conv1D(4, 3).data_format == "channels_last"  # Conv1D's own default
+    convlayers.config.set_image_data_format("channels_last")
+    assert convlayers.Conv1D(4, 3, data_format=None).data_format == "channels_last"
+
+
+def test_activation_and_no_bias():
+    layer = convlayers.Conv1D(3, 1, activation="relu", use_bias=False, kernel_initializer="ones")
+    x = torch.tensor([[[1.0, -3.0], [2.0, 0.5]]])
+    assert layer(x).tolist() == [[[0.0, 0.0, 0.0], [2.5, 2.5, 2.5]]]
+    assert [name for name, _ in layer.named_parameters()] == ["kernel"]
