@@ -1,0 +1,135 @@
+"""Benchmark convlayers against hand-written PyTorch and Keras 3 (torch backend).
+
+Run with ``bash benchmarks/run.sh`` (creates its own venv with Keras 3) and
+write the table with ``--write benchmarks/RESULTS.md``. Not a test: numbers
+depend on the machine. Ratios come from one run, so they compare like with like.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib
+import os
+import platform
+import sys
+from pathlib import Path
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+sys.path.insert(0, str(Path(__file__).parent))
+
+import torch  # noqa: E402
+
+from harness import Workload, time_candidate  # noqa: E402
+
+WORKLOAD_MODULES = ["workloads_conv", "workloads_separable", "workloads_local"]
+
+
+def load_workloads() -> list[Workload]:
+    found = []
+    for name in WORKLOAD_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        found.extend(module.workloads())
+    return found
+
+
+def run(workload: Workload, budget: float) -> list[dict]:
+    x = torch.randn(workload.input_shape)
+    rows = []
+    candidates = {"ours": workload.ours()}
+    candidates.update({f"raw:{k}": make() for k, make in workload.raw.items()})
+    try:
+        if workload.keras3 is not None:
+            candidates["keras3"] = workload.keras3()
+    except ImportError:
+        pass
+    for phase, train in (("fwd", False), ("train", True)):
+        times = {
+            name: time_candidate(c, x, train, budget, workload.min_reps)
+            for name, c in candidates.items()
+        }
+        rows.append({"workload": workload, "phase": phase, "times": times})
+        print(workload.key, phase, {k: round(v, 4) for k, v in times.items()}, flush=True)
+    return rows
+
+
+def fmt(ms: float) -> str:
+    return f"{ms:.3f}" if ms < 1 else f"{ms:.2f}"
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| workload | phase | ours ms | best raw (variant) ms | ours / raw | keras3 ms | keras3 / ours |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        times = row["times"]
+        raw = {k[4:]: v for k, v in times.items() if k.startswith("raw:")}
+        best = min(raw, key=raw.get) if raw else None
+        ours = times["ours"]
+        raw_cell = f"{fmt(raw[best])} ({best})" if best else "n/a"
+        ratio = f"{ours / raw[best]:.2f}" if best else "n/a"
+        k3 = times.get("keras3")
+        k3_cells = (fmt(k3), f"{k3 / ours:.2f}") if k3 else ("n/a", "n/a")
+        lines.append(
+            f"| {row['workload'].title} | {row['phase']} | {fmt(ours)} | {raw_cell} | {ratio} "
+            f"| {k3_cells[0]} | {k3_cells[1]} |"
+        )
+    return "\n".join(lines)
+
+
+def detail(rows: list[dict]) -> str:
+    lines = ["| workload | phase | candidate | ms |", "|---|---|---|---|"]
+    for row in rows:
+        for name, ms in row["times"].items():
+            lines.append(f"| {row['workload'].key} | {row['phase']} | {name} | {fmt(ms)} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", nargs="*", help="workload keys (prefixes) to run")
+    parser.add_argument("--budget", type=float, default=1.5, help="seconds per timing")
+    parser.add_argument("--write", type=Path, help="write a markdown report here")
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    workloads = [
+        w for w in load_workloads() if not args.only or any(w.key.startswith(p) for p in args.only)
+    ]
+    rows = [row for w in workloads for row in run(w, args.budget)]
+    try:
+        import keras
+
+        keras_version = keras.__version__
+    except ImportError:
+        keras_version = "not installed"
+    header = "\n".join(
+        [
+            f"# convlayers benchmark ({datetime.date.today().isoformat()})",
+            "",
+            f"- Machine: {platform.processor() or platform.machine()}, "
+            f"{os.cpu_count()} logical CPUs, torch threads {torch.get_num_threads()}",
+            f"- Versions: torch {torch.__version__}, keras {keras_version} (torch backend), "
+            f"Python {platform.python_version()}",
+            f"- malloc: MALLOC_MMAP_THRESHOLD_={os.environ.get('MALLOC_MMAP_THRESHOLD_', 'default')}"
+            f" MALLOC_TRIM_THRESHOLD_={os.environ.get('MALLOC_TRIM_THRESHOLD_', 'default')}",
+            "- Times: median ms after warm-up; fwd = forward under no_grad; train = forward +"
+            " gradient of sum(outputs) w.r.t. input and all weights.",
+            "- `ours / raw` < 1 means we beat the best hand-written PyTorch variant;"
+            " `keras3 / ours` > 1 means we beat Keras 3.",
+            "",
+        ]
+    )
+    report = f"{header}\n{table(rows)}\n\n## Every candidate\n\n{detail(rows)}\n"
+    print(report)
+    if args.write:
+        args.write.write_text(report)
+
+
+if __name__ == "__main__":
+    main()

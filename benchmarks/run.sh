@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Create benchmarks/.venv (convlayers + Keras 3 on the torch backend) and run the
+# benchmark with the malloc settings of shared/PEERS.md. Arguments go to bench.py,
+# e.g. `bash benchmarks/run.sh --write benchmarks/RESULTS.md`.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+venv="${BENCH_VENV:-$here/.venv}"
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -c "$root/constraints/cpu.txt" -e "$root" "keras==3.15.1"
+export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296
+export KERAS_BACKEND=torch OMP_NUM_THREADS=2
+exec "$venv/bin/python" "$here/bench.py" "$@"
