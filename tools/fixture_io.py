@@ -29,9 +29,23 @@ def _jsonable(obj):
     raise TypeError(f"not JSON serializable: {obj!r}")
 
 
-def write_json(path: Path, data) -> None:
-    """Write ``data`` as indented JSON (tuples become lists) with a trailing newline."""
-    path.write_text(json.dumps(data, indent=1, default=_jsonable) + "\n")
+def _dumps(obj, depth: int, inline_depth: int) -> str:
+    """Indented JSON down to ``inline_depth`` levels, single-line below that."""
+    if depth >= inline_depth or not isinstance(obj, (dict, list, tuple)) or not obj:
+        return json.dumps(obj, default=_jsonable)
+    pad, inner = " " * depth, " " * (depth + 1)
+    if isinstance(obj, dict):
+        items = [
+            f"{inner}{json.dumps(k)}: {_dumps(v, depth + 1, inline_depth)}" for k, v in obj.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    items = [inner + _dumps(v, depth + 1, inline_depth) for v in obj]
+    return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+
+
+def write_json(path: Path, data, inline_depth: int = 3) -> None:
+    """Write ``data`` as JSON (tuples become lists), one line per entry below ``inline_depth``."""
+    path.write_text(_dumps(data, 0, inline_depth) + "\n")
 
 
 def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
-import tensorflow as tf
 import tf_keras
 from fixture_io import FIXTURES, write_fixtures, write_json
-from tf_reference import config_entry, meta, probe, run_case
+from tf_reference import PROBE_NOTE, config_entry, cross_check_channels_first, meta, probe, run_case
 
 FAMILY = "conv1d"
 PADDINGS = ("valid", "same", "causal")
@@ -79,26 +77,6 @@ def extras():
         dict(filters=8, kernel_size=2, strides=3, groups=4),
         (2, 13, 4),
     )
-
-
-def cross_check_channels_first(case, kwargs):
-    """Re-run a channels_first case as channels_last on transposed data; max abs difference."""
-    tf_keras.backend.clear_session()
-    layer = tf_keras.layers.Conv1D(**{**kwargs, "data_format": "channels_last"})
-    arrays = case["arrays"]
-    x = tf.constant(np.transpose(arrays["x"], (0, 2, 1)))
-    layer.build(tuple(x.shape))
-    layer.set_weights([arrays[f"w/{n}"] for n in case["weight_names"]])
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = layer(x)
-        loss = tf.reduce_sum(y * np.transpose(arrays["g"], (0, 2, 1)))
-    grads = tape.gradient(loss, [x, *layer.trainable_weights])
-    diffs = [np.abs(np.transpose(y.numpy(), (0, 2, 1)) - arrays["y"]).max()]
-    diffs.append(np.abs(np.transpose(grads[0].numpy(), (0, 2, 1)) - arrays["dx"]).max())
-    for n, gw in zip(case["trainable_weight_names"], grads[1:], strict=True):
-        diffs.append(np.abs(gw.numpy() - arrays[f"dw/{n}"]).max())
-    return float(max(diffs))
 
 
 def probes():
@@ -193,7 +171,7 @@ def main():
         if kwargs.get("groups", 1) > 1:
             case["notes"] += "; groups > 1: the reference runs its XLA jit-compiled conv op"
         if kwargs.get("data_format") == "channels_first":
-            diff = cross_check_channels_first(case, kwargs)
+            diff = cross_check_channels_first(tf_keras.layers.Conv1D, kwargs, case)
             cf_diff = max(cf_diff, diff)
             case["notes"] += f"; channels_last re-run on transposed data differs by {diff:.3g}"
         cases.append(case)
@@ -208,11 +186,18 @@ def main():
     write_fixtures(
         FAMILY,
         cases,
-        meta("tools/make_conv_fixtures.py", notes=notes, skipped=skipped, probes=probes()),
+        meta(
+            "tools/make_conv_fixtures.py",
+            notes=notes,
+            skipped=skipped,
+            probe_notes=PROBE_NOTE,
+            probes=probes(),
+        ),
     )
     write_json(
         FIXTURES / "conv1d_configs.json",
         {**meta("tools/make_conv_fixtures.py"), "configs": configs()},
+        inline_depth=6,
     )
     print(f"{FAMILY}: {len(cases)} cases, {len(skipped)} skipped, cf diff {cf_diff:.3g}")
 

@@ -24,12 +24,22 @@ tf.get_logger().setLevel("ERROR")
 WEIGHT_STD = 0.5
 
 
+PROBE_NOTE = (
+    "Probes call the layer on zeros. They ran with TF's default oneDNN kernels (x86): a "
+    "'valid' kernel exactly one longer than the input (out_len 0) then returns an output of "
+    "the input's length filled with uninitialised memory (Conv1D without bias, Separable, "
+    "Depthwise), or fails in BiasAdd (Conv with bias); with TF_ENABLE_ONEDNN_OPTS=0 the "
+    "same call returns an empty length-0 output. A longer kernel (out_len < 0) raises."
+)
+
+
 def meta(generator: str, **extra) -> dict:
     """The json header: generator script and reference versions, plus extra entries."""
     return {
         "generator": generator,
         "tensorflow": tf.__version__,
         "tf_keras": tf_keras.__version__,
+        "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default (on)"),
         **extra,
     }
 
@@ -81,7 +91,41 @@ def probe(layer_cls, kwargs: dict, input_shape) -> dict:
         entry["result"] = "error"
         entry["stage"] = stage
         entry["error"] = f"{type(exc).__name__}: {str(exc).strip()[:400]}"
+        return entry
+    try:
+        declared = list(layer.compute_output_shape(tuple(input_shape)))
+    except Exception as exc:  # record it, as above
+        declared = f"{type(exc).__name__}: {str(exc).strip()[:200]}"
+    if declared != entry["output_shape"]:
+        entry["declared_output_shape"] = declared
+        entry["result"] = "ok, but the output shape disagrees with compute_output_shape"
     return entry
+
+
+def cross_check_channels_first(layer_cls, kwargs: dict, case: dict) -> float:
+    """Re-run a channels_first case as channels_last on transposed data: max abs difference.
+
+    Only valid when the weight layout does not depend on data_format (Conv/Separable/Depthwise).
+    """
+    tf_keras.backend.clear_session()
+    layer = layer_cls(**{**kwargs, "data_format": "channels_last"})
+    arrays = case["arrays"]
+    rank = arrays["x"].ndim
+    to_last = (0, *range(2, rank), 1)
+    to_first = (0, rank - 1, *range(1, rank - 1))
+    x = tf.constant(np.transpose(arrays["x"], to_last))
+    layer.build(tuple(x.shape))
+    layer.set_weights([arrays[f"w/{n}"] for n in case["weight_names"]])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = layer(x)
+        loss = tf.reduce_sum(y * np.transpose(arrays["g"], to_last))
+    grads = tape.gradient(loss, [x, *layer.trainable_weights])
+    diffs = [np.abs(np.transpose(y.numpy(), to_first) - arrays["y"]).max()]
+    diffs.append(np.abs(np.transpose(grads[0].numpy(), to_first) - arrays["dx"]).max())
+    for n, gw in zip(case["trainable_weight_names"], grads[1:], strict=True):
+        diffs.append(np.abs(gw.numpy() - arrays[f"dw/{n}"]).max())
+    return float(max(diffs))
 
 
 def seed_for(family: str, case_id: str) -> int:
