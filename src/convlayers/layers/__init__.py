@@ -2,6 +2,17 @@
 
 from .base import Layer
 from .conv import Conv1D, Conv2D
+from .depthwise import DepthwiseConv1D, DepthwiseConv2D
 from .input_spec import InputSpec
+from .separable import SeparableConv1D, SeparableConv2D
 
-__all__ = ["Conv1D", "Conv2D", "InputSpec", "Layer"]
+__all__ = [
+    "Conv1D",
+    "Conv2D",
+    "DepthwiseConv1D",
+    "DepthwiseConv2D",
+    "InputSpec",
+    "Layer",
+    "SeparableConv1D",
+    "SeparableConv2D",
+]

@@ -35,6 +35,8 @@ class Conv(Layer):
     """
 
     rank: int = 1
+    #: Whether a rank-1 subclass accepts padding='causal' (DepthwiseConv1D does not).
+    causal_padding: bool = True
 
     def __init__(
         self,
@@ -54,7 +56,8 @@ class Conv(Layer):
         rank = self.rank
         self.kernel_size = normalize_tuple(kernel_size, rank, "kernel_size")
         self.strides = normalize_tuple(strides, rank, "strides")
-        allowed = ("valid", "same", "causal") if rank == 1 else ("valid", "same")
+        causal = rank == 1 and self.causal_padding
+        allowed = ("valid", "same", "causal") if causal else ("valid", "same")
         self.padding = normalize_padding(padding, allowed)
         self.data_format = normalize_data_format(data_format)
         self.dilation_rate = normalize_tuple(dilation_rate, rank, "dilation_rate")
@@ -95,7 +98,11 @@ class Conv(Layer):
         spatial = tuple(
             conv_output_length(n, k, self.padding, s, d)
             for n, k, s, d in zip(
-                self._spatial(shape), self.kernel_size, self.strides, self.dilation_rate
+                self._spatial(shape),
+                self.kernel_size,
+                self.strides,
+                self.dilation_rate,
+                strict=True,
             )
         )
         check_output_length(self.name, shape, spatial)
@@ -192,9 +199,7 @@ class _PlainConv(Conv):
         self.filters = normalize_positive_int(filters, "filters")
         self.groups = normalize_positive_int(groups, "groups")
         if self.filters % self.groups:
-            raise argument_error(
-                "groups", f"a divisor of filters={self.filters}", self.groups
-            )
+            raise argument_error("groups", f"a divisor of filters={self.filters}", self.groups)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
