@@ -1,6 +1,7 @@
 """Conv1D: shapes, NumPy reference, golden fixtures from tf-keras, gradients, errors."""
 
 import itertools
+import json
 import math
 
 import numpy as np
@@ -9,7 +10,7 @@ import torch
 
 import convlayers
 import numpy_reference
-from fixture_loader import load_fixtures
+from fixture_loader import FIXTURES, load_fixtures
 from parity import check_against_fixture, relative_l2
 
 CASES = load_fixtures("conv1d")
@@ -34,6 +35,18 @@ def test_fixtures_cover_the_grid():
     assert {tuple(c.config["dilation_rate"]) for c in CASES} >= {(1,), (2,), (3,)}
     kernels = {c.config["kernel_size"][0] for c in CASES}
     assert any(k % 2 == 0 for k in kernels) and any(k % 2 for k in kernels)
+
+
+REFERENCE_CONFIGS = json.loads((FIXTURES / "conv1d_configs.json").read_text())["configs"]
+
+
+@pytest.mark.parametrize("description", list(REFERENCE_CONFIGS))
+def test_get_config_equals_the_reference(description):
+    entry = REFERENCE_CONFIGS[description]
+    layer = convlayers.Conv1D(**entry["kwargs"])
+    assert json.loads(json.dumps(layer.get_config())) == entry["config"]
+    clone = convlayers.Conv1D.from_config(entry["config"])
+    assert json.loads(json.dumps(clone.get_config())) == entry["config"]
 
 
 GRID = list(
