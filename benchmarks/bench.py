@@ -18,9 +18,8 @@ from pathlib import Path
 os.environ.setdefault("KERAS_BACKEND", "torch")
 sys.path.insert(0, str(Path(__file__).parent))
 
-import torch  # noqa: E402
-
-from harness import Workload, time_candidate  # noqa: E402
+import torch
+from harness import Workload, time_candidate
 
 WORKLOAD_MODULES = ["workloads_conv", "workloads_separable", "workloads_local"]
 
@@ -64,7 +63,8 @@ def fmt(ms: float) -> str:
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| workload | phase | ours ms | best raw (variant) ms | ours / raw | keras3 ms | keras3 / ours |",
+        "| workload | phase | ours ms | best raw (variant) ms | ours / raw "
+        "| keras3 ms | keras3 / ours |",
         "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
@@ -116,8 +116,11 @@ def main() -> None:
             f"{os.cpu_count()} logical CPUs, torch threads {torch.get_num_threads()}",
             f"- Versions: torch {torch.__version__}, keras {keras_version} (torch backend), "
             f"Python {platform.python_version()}",
-            f"- malloc: MALLOC_MMAP_THRESHOLD_={os.environ.get('MALLOC_MMAP_THRESHOLD_', 'default')}"
-            f" MALLOC_TRIM_THRESHOLD_={os.environ.get('MALLOC_TRIM_THRESHOLD_', 'default')}",
+            "- malloc: "
+            + " ".join(
+                f"{k}={os.environ.get(k, 'default')}"
+                for k in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
+            ),
             "- Times: median ms after warm-up; fwd = forward under no_grad; train = forward +"
             " gradient of sum(outputs) w.r.t. input and all weights.",
             "- `ours / raw` < 1 means we beat the best hand-written PyTorch variant;"

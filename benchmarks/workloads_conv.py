@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from harness import Candidate, Workload
 
 import convlayers
-from harness import Candidate, Workload
 
 
 def _ours(shape, filters, k, **kwargs):

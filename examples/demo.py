@@ -38,10 +38,17 @@ class Classifier(torch.nn.Module):
         super().__init__()
         self.features = torch.nn.Sequential(
             convlayers.Conv1D(16, 5, padding="causal", activation="relu"),
-            convlayers.Conv1D(16, 3, padding="same", dilation_rate=2, activation="relu",
-                              kernel_regularizer=convlayers.regularizers.L2(1e-4)),
-            convlayers.Conv1D(4, 3, strides=2, padding="same",
-                              bias_constraint=convlayers.constraints.MaxNorm(1.0)),
+            convlayers.Conv1D(
+                16,
+                3,
+                padding="same",
+                dilation_rate=2,
+                activation="relu",
+                kernel_regularizer=convlayers.regularizers.L2(1e-4),
+            ),
+            convlayers.Conv1D(
+                4, 3, strides=2, padding="same", bias_constraint=convlayers.constraints.MaxNorm(1.0)
+            ),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

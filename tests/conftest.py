@@ -9,7 +9,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import convlayers  # noqa: E402
+import convlayers
 
 
 @pytest.fixture

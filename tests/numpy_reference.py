@@ -34,8 +34,10 @@ def conv(x, kernel, bias, strides, padding, dilation, groups=1, channels_last=Tr
         x = np.moveaxis(x, 1, -1)
     rank = kernel.ndim - 2
     spatial = x.shape[1:-1]
-    pads = [tf_padding(n, k, s, d, padding)
-            for n, k, s, d in zip(spatial, kernel.shape[:rank], strides, dilation)]
+    pads = [
+        tf_padding(n, k, s, d, padding)
+        for n, k, s, d in zip(spatial, kernel.shape[:rank], strides, dilation)
+    ]
     x = np.pad(x, [(0, 0), *pads, (0, 0)])
     out_shape = [
         (n + left + right - d * (k - 1) - 1) // s + 1

@@ -35,7 +35,8 @@ def test_torch_compile_fullgraph_forward_and_backward(rng):
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_onnx_export_runs_in_onnxruntime(rng):
     import onnxruntime as ort
-    model = make_model()
+
+    model = make_model().eval()
     x = torch.tensor(rng.standard_normal((2, 17, 3)), dtype=torch.float32)
     program = torch.onnx.export(model, (x,), dynamo=True, verbose=False)
     session = ort.InferenceSession(program.model_proto.SerializeToString())

@@ -36,7 +36,9 @@ def _from_config_file() -> str:
         settings = json.loads(path.read_text())
     except (OSError, ValueError):
         return "channels_last"
-    value = settings.get("image_data_format", "channels_last") if isinstance(settings, dict) else None
+    value = (
+        settings.get("image_data_format", "channels_last") if isinstance(settings, dict) else None
+    )
     if value not in _FORMATS:
         raise ValueError(
             f"`image_data_format` in {path} must be 'channels_last' or 'channels_first'. "

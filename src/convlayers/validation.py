@@ -11,7 +11,8 @@ strings to lowercase canonical names); code after that trusts them. Errors read
 >>> normalize_tuple((1, 0), 2, "strides")
 Traceback (most recent call last):
 ...
-ValueError: `strides` must be an integer or a tuple of 2 integers, each >= 1. Received: strides=(1, 0)
+ValueError: `strides` must be an integer or a tuple of 2 integers, each >= 1. \
+Received: strides=(1, 0)
 """
 
 from __future__ import annotations

@@ -57,7 +57,10 @@ def test_nested_weights_in_keras_order():
     model.trainable = False
     assert model.trainable_weights == []
     assert model.non_trainable_weights == [
-        model.first.scale, model.first.offset, model.second.kernel, model.second.bias,
+        model.first.scale,
+        model.first.offset,
+        model.second.kernel,
+        model.second.bias,
     ]
     assert not model.second.trainable
     assert not any(p.requires_grad for p in model.parameters())
@@ -84,14 +87,20 @@ def test_get_and_set_weights(rng):
     np.testing.assert_allclose(got[1], values[1].astype(np.float32))
     with pytest.raises(ValueError, match="weight list of length 1, but the layer was expecting 2"):
         layer.set_weights(values[:1])
-    with pytest.raises(ValueError, match=r"weight shape \(3, 2, 4\) is not compatible with provided weight shape \(3, 4, 2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"weight shape \(3, 2, 4\) is not compatible with provided weight shape \(3, 4, 2\)",
+    ):
         layer.set_weights([np.zeros((3, 4, 2)), values[1]])
     np.testing.assert_allclose(layer.get_weights()[0], values[0].astype(np.float32))
 
 
 def test_count_params():
     layer = convlayers.Conv1D(4, 3, groups=2)
-    with pytest.raises(ValueError, match="You tried to call `count_params` on layer conv1d, but the layer isn't built"):
+    with pytest.raises(
+        ValueError,
+        match="You tried to call `count_params` on layer conv1d, but the layer isn't built",
+    ):
         layer.count_params()
     layer.build((None, 10, 6))
     assert layer.count_params() == 3 * 3 * 4 + 4
@@ -101,25 +110,27 @@ def test_weight_regularizer_computed_when_read():
     layer = convlayers.Conv1D(2, 1, kernel_regularizer=regularizers.L2(0.1), bias_regularizer="l1")
     layer.build((None, 3, 2))
     layer.set_weights([np.full((1, 2, 2), 2.0), np.array([1.0, -3.0])])
-    assert [round(float(v), 6) for v in layer.losses] == [1.6, 0.04]
+    assert [round(float(v.detach()), 6) for v in layer.losses] == [1.6, 0.04]
     with torch.no_grad():
         layer.kernel.fill_(1.0)
-    assert round(float(layer.losses[0]), 6) == 0.4
+    assert round(float(layer.losses[0].detach()), 6) == 0.4
 
 
 def test_activity_regularizer_divided_by_batch_and_reset_per_call():
-    layer = convlayers.Conv1D(1, 1, use_bias=False, kernel_initializer="ones",
-                              activity_regularizer=regularizers.L1(1.0))
+    layer = convlayers.Conv1D(
+        1, 1, use_bias=False, kernel_initializer="ones", activity_regularizer=regularizers.L1(1.0)
+    )
     x = torch.ones(4, 3, 1)
     layer(x)
-    assert len(layer.losses) == 1 and float(layer.losses[0]) == pytest.approx(12 / 4)
+    assert len(layer.losses) == 1 and float(layer.losses[0].detach()) == pytest.approx(12 / 4)
     layer(2 * x[:2])
-    assert len(layer.losses) == 1 and float(layer.losses[0]) == pytest.approx(12 / 2)
+    assert len(layer.losses) == 1 and float(layer.losses[0].detach()) == pytest.approx(12 / 2)
 
 
 def test_activity_losses_of_a_reused_sublayer_all_count():
-    inner = convlayers.Conv1D(1, 1, use_bias=False, kernel_initializer="ones",
-                              activity_regularizer=regularizers.L1(1.0))
+    inner = convlayers.Conv1D(
+        1, 1, use_bias=False, kernel_initializer="ones", activity_regularizer=regularizers.L1(1.0)
+    )
 
     class Twice(convlayers.Layer):
         def __init__(self):
@@ -131,9 +142,9 @@ def test_activity_losses_of_a_reused_sublayer_all_count():
 
     outer = Twice()
     outer(torch.ones(2, 3, 1))
-    assert [float(v) for v in outer.losses] == [3.0, 3.0]
+    assert [float(v.detach()) for v in outer.losses] == [3.0, 3.0]
     outer(torch.ones(1, 3, 1))
-    assert [float(v) for v in outer.losses] == [3.0, 3.0]
+    assert [float(v.detach()) for v in outer.losses] == [3.0, 3.0]
 
 
 def test_add_loss_and_update():
@@ -141,20 +152,23 @@ def test_add_loss_and_update():
     layer.add_loss(torch.tensor(2.0))
     layer.add_loss(lambda: torch.tensor(3.0))
     layer.add_update("step")
-    assert [float(v) for v in layer.losses] == [2.0, 3.0]
+    assert [float(v.detach()) for v in layer.losses] == [2.0, 3.0]
     assert layer.updates == ["step"]
 
 
 def test_regularization_loss_and_constraints_for_plain_torch():
-    model = torch.nn.Sequential(Pair(), torch.nn.ReLU(), convlayers.Conv1D(
-        2, 1, kernel_constraint="non_neg", bias_regularizer=regularizers.L2(1.0)))
+    model = torch.nn.Sequential(
+        Pair(),
+        torch.nn.ReLU(),
+        convlayers.Conv1D(2, 1, kernel_constraint="non_neg", bias_regularizer=regularizers.L2(1.0)),
+    )
     x = torch.ones(1, 4, 3)
     model(x)
     with torch.no_grad():
         for p in model.parameters():
             p.fill_(-1.0)
     # Scale: l2(0.01) * 3 ; Conv1D L1(0.5) * 6 ; last bias L2(1.0) * 2
-    assert float(convlayers.regularization_loss(model)) == pytest.approx(0.03 + 3.0 + 2.0)
+    assert float(convlayers.regularization_loss(model).detach()) == pytest.approx(0.03 + 3.0 + 2.0)
     convlayers.apply_constraints(model)
     assert torch.all(model[2].kernel == 0) and torch.all(model[2].bias == -1)
     assert float(convlayers.regularization_loss(torch.nn.Linear(2, 2))) == 0.0
@@ -174,8 +188,10 @@ def test_unknown_keyword_is_refused():
         convlayers.Conv1D(1, 1, kernel_sise=3)
 
 
-@pytest.mark.parametrize(("dtype", "torch_dtype"), [
-    ("float64", torch.float64), ("bfloat16", torch.bfloat16), (None, torch.float32)])
+@pytest.mark.parametrize(
+    ("dtype", "torch_dtype"),
+    [("float64", torch.float64), ("bfloat16", torch.bfloat16), (None, torch.float32)],
+)
 def test_dtypes_and_numpy_inputs(dtype, torch_dtype):
     layer = convlayers.Conv1D(3, 2, dtype=dtype)
     y = layer(np.ones((2, 5, 4)))
@@ -198,8 +214,9 @@ def test_module_to_dtype_updates_layer_dtype():
 
 
 def test_config_round_trip_and_batch_input_shape():
-    layer = convlayers.Conv1D(5, 3, strides=2, padding="same", activation="relu",
-                              input_shape=(10, 4), name="c")
+    layer = convlayers.Conv1D(
+        5, 3, strides=2, padding="same", activation="relu", input_shape=(10, 4), name="c"
+    )
     config = layer.get_config()
     assert config["batch_input_shape"] == (None, 10, 4)
     clone = convlayers.Conv1D.from_config(config)

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from ..validation import check_output_length
 from .padding import ConvPlan, conv_plan
 
-__all__ = ["conv", "plan_for", "to_nchw", "from_nchw"]
+__all__ = ["conv", "from_nchw", "plan_for", "to_nchw"]
 
 
 def plan_for(
@@ -77,10 +77,7 @@ def conv(
     """
     rank = kernel.dim() - 2
     plan = plan_for(x, kernel.shape[:rank], strides, padding, dilation, channels_last, name)
-    if rank == 1:
-        weight = kernel.unsqueeze(0).permute(3, 2, 0, 1)
-    else:
-        weight = kernel.permute(3, 2, 0, 1)
+    weight = (kernel.unsqueeze(0) if rank == 1 else kernel).permute(3, 2, 0, 1)
     x = to_nchw(x, rank, channels_last)
     if plan.pre_pad is not None:
         x = F.pad(x, plan.pre_pad)
