@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -136,7 +137,7 @@ def relu(
     tensor([-5.0000, -2.5000,  0.0000,  5.0000,  6.0000])
     """
     if alpha != 0 and max_value is None and threshold == 0:
-        return F.leaky_relu(x, negative_slope=alpha)
+        return leaky_relu(x, alpha)
     negative_part = torch.relu(threshold - x) if alpha != 0 else None
     x = x * (x > threshold).to(x.dtype) if threshold != 0 else torch.relu(x)
     if max_value is not None:
@@ -158,10 +159,12 @@ def relu6(x: torch.Tensor) -> torch.Tensor:
 def leaky_relu(x: torch.Tensor, alpha: float = 0.2) -> torch.Tensor:
     """``x`` for ``x > 0``, else ``alpha * x`` (TensorFlow's default alpha 0.2).
 
+    As in TensorFlow, ``alpha`` is a float32 attribute, also for float64 inputs.
+
     >>> leaky_relu(torch.tensor([-1.0, 1.0]))
     tensor([-0.2000,  1.0000])
     """
-    return F.leaky_relu(x, negative_slope=alpha)
+    return F.leaky_relu(x, negative_slope=float(np.float32(alpha)))
 
 
 def gelu(x: torch.Tensor, approximate: bool = False) -> torch.Tensor:
