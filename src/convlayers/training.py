@@ -7,8 +7,10 @@ any module tree that contains convlayers layers, these two calls do the same:
 >>> import torch, convlayers
 >>> model = torch.nn.Sequential(
 ...     convlayers.Conv1D(4, 3, kernel_regularizer="l2", kernel_constraint="non_neg"))
+>>> x = torch.randn(2, 8, 3)
+>>> _ = model(x)  # the first call builds the weights
 >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
->>> loss = model(torch.randn(2, 8, 3)).square().mean() + regularization_loss(model)
+>>> loss = model(x).square().mean() + regularization_loss(model)
 >>> loss.backward()
 >>> optimizer.step()
 >>> apply_constraints(model)
