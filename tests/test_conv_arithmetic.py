@@ -9,10 +9,12 @@ from convlayers.conv_arithmetic import (
     conv_output_length,
     conv_padding,
     effective_kernel_size,
+    local_padding,
     local_windows,
 )
 
 RANGE = list(itertools.product(range(1, 13), range(1, 6), range(1, 4), range(1, 4)))
+LOCAL_RANGE = list(itertools.product(range(1, 10), range(1, 6), (1, 2, 3)))
 
 
 def brute_valid_count(length, k_eff, stride):
@@ -68,7 +70,7 @@ def test_unknown_padding_raises():
         conv_output_length(5, 3, "full")
 
 
-@pytest.mark.parametrize(("length", "k", "s"), itertools.product(range(1, 10), range(1, 6), (1, 2, 3)))
+@pytest.mark.parametrize(("length", "k", "s"), LOCAL_RANGE)
 def test_local_windows_same_rule(length, k, s):
     windows = local_windows(length, k, "same", s)
     assert len(windows) == math.ceil(length / s)
@@ -77,8 +79,21 @@ def test_local_windows_same_rule(length, k, s):
         assert window == tuple(i for i in range(start, start + k) if 0 <= i < length)
 
 
-@pytest.mark.parametrize(("length", "k", "s"), itertools.product(range(1, 10), range(1, 6), (1, 2, 3)))
+@pytest.mark.parametrize(("length", "k", "s"), LOCAL_RANGE)
 def test_local_windows_valid(length, k, s):
     windows = local_windows(length, k, "valid", s)
     assert len(windows) == brute_valid_count(length, k, s)
     assert all(w == tuple(range(o * s, o * s + k)) for o, w in enumerate(windows))
+
+
+@pytest.mark.parametrize(("length", "k", "s"), LOCAL_RANGE)
+def test_local_padding_makes_same_windows_valid(length, k, s):
+    left, right = local_padding(length, k, "same", s)
+    windows = local_windows(length, k, "same", s)
+    # on the padded input the 'valid' windows are the 'same' windows, shifted by `left`
+    assert brute_valid_count(length + left + right, k, s) == len(windows)
+    assert (len(windows) - 1) * s + k <= length + left + right
+    for o, window in enumerate(windows):
+        padded = range(o * s, o * s + k)
+        assert window == tuple(i - left for i in padded if 0 <= i - left < length)
+    assert local_padding(length, k, "valid", s) == (0, 0)

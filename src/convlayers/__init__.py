@@ -8,6 +8,7 @@ torch.Size([2, 6, 16])
 from . import activations, config, constraints, initializers, layers, regularizers
 from .layers import Conv1D, Conv2D, InputSpec, Layer
 from .layers import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D
+from .layers import LocallyConnected1D, LocallyConnected2D
 from .naming import reset_names as clear_session
 from .training import apply_constraints, regularization_loss
 
@@ -20,6 +21,8 @@ __all__ = [
     "DepthwiseConv2D",
     "InputSpec",
     "Layer",
+    "LocallyConnected1D",
+    "LocallyConnected2D",
     "SeparableConv1D",
     "SeparableConv2D",
     "activations",

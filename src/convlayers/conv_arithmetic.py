@@ -28,6 +28,7 @@ __all__ = [
     "conv_padding",
     "effective_kernel_size",
     "local_output_length",
+    "local_padding",
     "local_windows",
 ]
 
@@ -85,6 +86,24 @@ def local_output_length(
     'valid' is the conv rule; 'same' gives ``ceil(L / s)`` like a convolution.
     """
     return conv_output_length(length, kernel_size, padding, stride)
+
+
+def local_padding(length: int, kernel_size: int, padding: str, stride: int = 1) -> tuple[int, int]:
+    """``(left, right)`` zeros that turn LocallyConnected windows into 'valid' ones.
+
+    'same' puts ``k // 2`` zeros on the left (the window of output ``o`` starts at
+    ``o*s - k//2``) and as many on the right as the last window needs.
+
+    >>> local_padding(10, 4, "same"), conv_padding(10, 4, "same")
+    ((2, 1), (1, 2))
+    """
+    if padding == "valid":
+        return (0, 0)
+    if padding != "same":
+        raise ValueError(f"Unknown padding {padding!r}")
+    out = _ceil_div(length, stride)
+    left = kernel_size // 2
+    return (left, max((out - 1) * stride - left + kernel_size - length, 0))
 
 
 def local_windows(

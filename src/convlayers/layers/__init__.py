@@ -4,6 +4,7 @@ from .base import Layer
 from .conv import Conv1D, Conv2D
 from .depthwise import DepthwiseConv1D, DepthwiseConv2D
 from .input_spec import InputSpec
+from .locally_connected import LocallyConnected1D, LocallyConnected2D
 from .separable import SeparableConv1D, SeparableConv2D
 
 __all__ = [
@@ -13,6 +14,8 @@ __all__ = [
     "DepthwiseConv2D",
     "InputSpec",
     "Layer",
+    "LocallyConnected1D",
+    "LocallyConnected2D",
     "SeparableConv1D",
     "SeparableConv2D",
 ]

@@ -1,0 +1,185 @@
+"""Unshared-weight ("locally connected") convolution: the hot path of LocallyConnected1D/2D.
+
+The computation is a batched matrix product over output positions ``p``:
+``y[p] = patches[p] @ W[p]`` with ``patches[p]`` the ``(N, prod(K) * C)`` input
+windows of position ``p`` and ``W`` the canonical ``(P, prod(K) * C, F)`` kernel
+(``local_layouts.to_canonical``; a view of the stored kernel whenever possible).
+
+* Forward: for a channels_last 1-D input the patches are a zero-copy strided view
+  of the input (``unfold`` + a merge of the tap and channel axes), which BLAS reads
+  directly; otherwise they are one copy. One ``bmm``, then bias and layout in
+  one fused add. No weight-sized or ``(L*C) x (P*F)`` dense matrix is formed.
+* Backward (``_LocalMatmul``): ``dW = patches^T @ dy`` (one ``bmm``, written in the
+  stride order of ``W`` so the gradient of a view needs no copy), and the input
+  gradient ``dpatches = dy @ W^T`` (one ``bmm``) folded back into ``dx`` with one
+  strided in-place add per kernel tap (``prod(K)`` adds, each over non-overlapping
+  positions) instead of ``unfold``'s index scatter.
+
+Double backward is not supported (the function is ``once_differentiable``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import torch
+import torch.nn.functional as F
+from torch.autograd.function import once_differentiable
+
+from .local_layouts import LocalGeometry, to_canonical
+
+__all__ = ["local_conv", "local_matmul"]
+
+
+def _unfold(x: torch.Tensor, kernel: tuple[int, ...], strides: tuple[int, ...], cl: bool):
+    """Windows of ``x`` as a view ``(N, *O, C, *K)`` (channels_last) or ``(N, C, *O, *K)``."""
+    first = 1 if cl else 2
+    for d, (k, s) in enumerate(zip(kernel, strides)):
+        x = x.unfold(first + d, k, s)
+    return x
+
+
+def _patch_order(rank: int, cl: bool) -> tuple[list[int], list[int], list[int]]:
+    """Permutation of the unfolded view to ``(*O, N, features)``, and the axes of O, K."""
+    out_axes = list(range(1, rank + 1)) if cl else list(range(2, rank + 2))
+    channel = rank + 1 if cl else 1
+    taps = list(range(rank + 2, 2 * rank + 2))
+    features = [*taps, channel] if cl else [channel, *taps]
+    return [*out_axes, 0, *features], out_axes, taps
+
+
+def _patches(x: torch.Tensor, kernel, strides, cl: bool) -> torch.Tensor:
+    """``(P, N, prod(K) * C)`` patches: a view when the strides allow, else a copy."""
+    rank = len(kernel)
+    view = _unfold(x, kernel, strides, cl)
+    order, _, _ = _patch_order(rank, cl)
+    view = view.permute(order)
+    p = math.prod(view.shape[:rank])
+    return view.reshape(p, x.shape[0], -1)
+
+
+def _output_view(y: torch.Tensor, out_shape, cl: bool) -> torch.Tensor:
+    """``(P, N, F)`` as an ``(N, *O, F)`` / ``(N, F, *O)`` view."""
+    rank = len(out_shape)
+    y = y.view(*out_shape, y.shape[1], y.shape[2])
+    if cl:
+        return y.permute(rank, *range(rank), rank + 1)
+    return y.permute(rank, rank + 1, *range(rank))
+
+
+class _LocalMatmul(torch.autograd.Function):
+    """``(x, W, bias) -> y``: see the module docstring for the algorithm."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, kernel, strides, out_shape, cl):  # type: ignore[override]
+        patches = _patches(x, kernel, strides, cl)
+        y = _output_view(torch.bmm(patches, weight), out_shape, cl)
+        out = torch.empty(y.shape, dtype=y.dtype, device=y.device)
+        if bias is None:
+            out.copy_(y)
+        else:
+            torch.add(y, bias, out=out)
+        ctx.save_for_backward(x, weight)
+        ctx.geometry = (kernel, strides, out_shape, cl, bias is not None)
+        return out
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad):  # type: ignore[override]
+        x, weight = ctx.saved_tensors
+        kernel, strides, _, cl, has_bias = ctx.geometry
+        rank = len(kernel)
+        # grad in the output layout -> (P, N, F) view
+        perm = [*range(1, rank + 1), 0, rank + 1] if cl else [*range(2, rank + 2), 0, 1]
+        dy = grad.permute(perm).reshape(-1, grad.shape[0], weight.shape[2])
+        dx = dweight = dbias = None
+        if ctx.needs_input_grad[1]:
+            patches = _patches(x, kernel, strides, cl)
+            if weight.stride(-1) == 1 or weight.stride(-2) != 1:
+                dweight = torch.bmm(patches.transpose(1, 2), dy)
+            else:  # W is a transposed view: produce (P, F, feat) and hand back its transpose
+                dweight = torch.bmm(dy.transpose(1, 2), patches).transpose(1, 2)
+        if ctx.needs_input_grad[0]:
+            dx = _fold(torch.bmm(dy, weight.transpose(1, 2)), x, kernel, strides, cl)
+        if has_bias and ctx.needs_input_grad[2]:
+            dbias = grad.sum(0)
+        return dx, dweight, dbias, None, None, None, None
+
+
+def _fold(dpatches: torch.Tensor, x: torch.Tensor, kernel, strides, cl: bool) -> torch.Tensor:
+    """The adjoint of ``_patches``: add each tap's slice of ``dpatches`` into ``dx``.
+
+    ``dx`` is unfolded exactly like ``x`` in the forward; for a fixed tap the
+    windows' elements are distinct, so each tap is one strided in-place add.
+    """
+    rank = len(kernel)
+    dx = torch.zeros(x.shape, dtype=dpatches.dtype, device=dpatches.device)
+    windows = _unfold(dx, kernel, strides, cl)
+    order, _, _ = _patch_order(rank, cl)
+    # (P, N, feat) viewed as the permuted window layout (*O, N, features)
+    view_shape = [windows.shape[a] for a in order]
+    grads = dpatches.view(view_shape)
+    inverse = [order.index(a) for a in range(len(order))]
+    grads = grads.permute(inverse)  # same axis order as `windows`
+    for tap in itertools.product(*(range(k) for k in kernel)):
+        windows[(..., *tap)].add_(grads[(..., *tap)])
+    return dx
+
+
+def local_matmul(
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None,
+    kernel_size: tuple[int, ...],
+    strides: tuple[int, ...],
+    channels_last: bool = True,
+) -> torch.Tensor:
+    """Unshared-weight 'valid' convolution of ``x`` with a canonical kernel.
+
+    Shapes (rank ``r`` = ``len(kernel_size)``):
+        x: ``(N, *S, C)`` if ``channels_last`` else ``(N, C, *S)``.
+        weight: ``(P, prod(K) * C, F)`` (any strides), features ordered ``(*K, C)``
+        for channels_last and ``(C, *K)`` for channels_first.
+        bias: broadcastable to the output, or None.
+        returns: ``(N, *O, F)`` or ``(N, F, *O)``, contiguous, ``O = (S - K) // s + 1``.
+    """
+    rank = len(kernel_size)
+    spatial = x.shape[1 : rank + 1] if channels_last else x.shape[2:]
+    out_shape = tuple((n - k) // s + 1 for n, k, s in zip(spatial, kernel_size, strides))
+    return _LocalMatmul.apply(x, weight, bias, kernel_size, strides, out_shape, channels_last)
+
+
+def local_conv(
+    x: torch.Tensor,
+    kernel: torch.Tensor,
+    bias: torch.Tensor | None,
+    geometry: LocalGeometry,
+    implementation: int,
+) -> torch.Tensor:
+    """LocallyConnected forward on a stored (Keras-layout) ``kernel`` and ``bias``.
+
+    Shapes:
+        x: ``(N, *S, C)`` (channels_last) or ``(N, C, *S)``, ``S = geometry.input_shape``.
+        kernel: ``geometry.kernel_shape(implementation)``; bias: ``(*O, F)`` or None.
+        returns: ``(N, *O, F)`` or ``(N, F, *O)``.
+
+    As in tf-keras, a channels_first bias ``(*O, F)`` is *reshaped* (not transposed)
+    to ``(F, *O)`` before it is added.
+
+    >>> g = LocalGeometry((5,), 2, 3, (2,), (1,), "valid", True)
+    >>> local_conv(torch.ones(1, 5, 2), torch.ones(g.kernel_shape(1)), None, g, 1)
+    tensor([[[4., 4., 4.],
+             [4., 4., 4.],
+             [4., 4., 4.],
+             [4., 4., 4.]]])
+    """
+    weight = to_canonical(kernel, geometry, implementation)
+    if geometry.padding != "valid":
+        flat = [v for left, right in reversed(geometry.pads) for v in (left, right)]
+        x = F.pad(x, [0, 0, *flat] if geometry.channels_last else flat)
+    if bias is not None and not geometry.channels_last:
+        bias = bias.reshape(geometry.filters, *geometry.output_shape)
+    return local_matmul(
+        x, weight, bias, geometry.kernel_size, geometry.strides, geometry.channels_last
+    )
