@@ -289,6 +289,25 @@ ACTIVATION_CASES = [
     ("leaky_relu", {"alpha": 0.5}),
     ("log_softmax", {}),
 ]
+# Half precision: the activations whose TensorFlow kernels round like ours (the rest,
+# e.g. sigmoid, use Eigen's fast approximations and differ by an ulp).
+HALF_ACTIVATION_CASES = [
+    ("elu", {}),
+    ("elu", {"alpha": 0.3}),
+    ("gelu", {}),
+    ("gelu", {"approximate": True}),
+    ("hard_sigmoid", {}),
+    ("linear", {}),
+    ("relu", {}),
+    ("relu", {"alpha": 0.3}),
+    ("relu", {"alpha": 0.3, "max_value": 2.0, "threshold": 0.5}),
+    ("relu", {"max_value": 6.0}),
+    ("selu", {}),
+    ("softsign", {}),
+    ("tanh", {}),
+    ("relu6", {}),
+    ("leaky_relu", {}),
+]
 REGULARIZER_CASES = [
     ("L1", {}),
     ("L1", {"l1": 0.3}),
@@ -389,6 +408,25 @@ def numeric_goldens() -> tuple[dict, list]:
                     "name": "RadialConstraint",
                     "args": {},
                     "input": f"x/radial{n}/{dtype}",
+                    "key": key,
+                }
+            )
+    half_input = rng.normal(0, 3, 400).astype("float16").astype("float32")
+    half_input[:8] = [-30.0, -2.5, -1.0, 0.0, 0.5, 2.5, 6.5, 30.0]
+    arrays["x/act_half"] = half_input
+    for dtype in ("float16", "bfloat16"):
+        x = tf.cast(tf.constant(half_input), dtype)  # float16 values are exact in both
+        for i, (name, kwargs) in enumerate(HALF_ACTIVATION_CASES):
+            key = f"act_half/{i}/{dtype}"
+            out = getattr(act_module, name)(x, **kwargs)
+            arrays[key] = tf.cast(out, "float32").numpy()
+            cases.append(
+                {
+                    "kind": "activation",
+                    "name": name,
+                    "args": kwargs,
+                    "input": "x/act_half",
+                    "dtype": dtype,
                     "key": key,
                 }
             )

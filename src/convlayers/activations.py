@@ -4,6 +4,16 @@ Every function takes and returns a torch tensor. ``get`` resolves None (``linear
 a name, a Keras config dict or a callable; ``serialize`` gives the name tf-keras writes
 into a layer config.
 
+Scalar constants are rounded to the input's dtype first, as TensorFlow's kernels do,
+so elu, gelu, hard_sigmoid, leaky_relu, relu, selu (and the trivial ones) match the
+reference bit for bit in float16 and bfloat16 too. ``hard_sigmoid`` is Keras 2's
+``clip(0.2 x + 0.5, 0, 1)``, not Keras 3's ``relu6(x + 3) / 6``.
+
+Differences from tf-keras 2.21: ``serialize(log_softmax)`` is 'log_softmax' (tf-keras
+writes an unloadable dict); names of activation *layers* ('ReLU', 'LeakyReLU', ...) and
+of the module's own helpers ('get', 'serialize') are not activations here; a wrong type
+given to ``get`` raises ``TypeError`` and ``serialize(None)`` a ``TypeError`` naming it.
+
 >>> import torch
 >>> hard_sigmoid(torch.tensor([-3.0, -1.0, 0.0, 1.0, 3.0]))
 tensor([0.0000, 0.3000, 0.5000, 0.7000, 1.0000])
@@ -50,6 +60,19 @@ __all__ = [
 Activation = Callable[..., torch.Tensor]
 
 
+def _const(value: float, x: torch.Tensor) -> torch.Tensor:
+    """``value`` as a 0-d tensor of ``x``'s dtype (TensorFlow rounds constants this way)."""
+    return torch.tensor(value, dtype=x.dtype, device=x.device)
+
+
+def _expm1_negative(x: torch.Tensor) -> torch.Tensor:
+    """``exp(x) - 1`` as TensorFlow's elu/selu kernels compute it, for the ``x < 0`` branch.
+
+    Clamped at 0 so the unused branch cannot overflow (inf * 0 would give NaN gradients).
+    """
+    return torch.exp(torch.clamp(x, max=0)) - 1
+
+
 def softmax(x: torch.Tensor, axis: int | tuple[int, ...] = -1) -> torch.Tensor:
     """``exp(x) / sum(exp(x))`` over ``axis`` (an int or a tuple); rank must be >= 2.
 
@@ -80,10 +103,10 @@ def elu(x: torch.Tensor, alpha: float = 1.0) -> torch.Tensor:
     >>> elu(torch.tensor([-1.0, 2.0]), alpha=2.0)
     tensor([-1.2642,  2.0000])
     """
-    res = F.elu(x)
+    res = torch.where(x < 0, _expm1_negative(x), x)
     if alpha == 1:
         return res
-    return torch.where(x > 0, res, alpha * res)
+    return torch.where(x > 0, res, _const(alpha, x) * res)
 
 
 def selu(x: torch.Tensor) -> torch.Tensor:
@@ -92,7 +115,8 @@ def selu(x: torch.Tensor) -> torch.Tensor:
     >>> selu(torch.tensor([1.0]))
     tensor([1.0507])
     """
-    return torch.selu(x)
+    scaled = _const(1.7580993408473768599402175208123, x) * _expm1_negative(x)
+    return torch.where(x < 0, scaled, _const(1.0507009873554804934193349852946, x) * x)
 
 
 def softplus(x: torch.Tensor) -> torch.Tensor:
@@ -143,7 +167,7 @@ def relu(
     if max_value is not None:
         x = torch.clamp(x, 0, max_value)
     if negative_part is not None:
-        x = x - alpha * negative_part
+        x = x - _const(alpha, x) * negative_part
     return x
 
 
@@ -164,7 +188,7 @@ def leaky_relu(x: torch.Tensor, alpha: float = 0.2) -> torch.Tensor:
     >>> leaky_relu(torch.tensor([-1.0, 1.0]))
     tensor([-0.2000,  1.0000])
     """
-    return F.leaky_relu(x, negative_slope=float(np.float32(alpha)))
+    return torch.where(x > 0, x, x * _const(float(np.float32(alpha)), x))
 
 
 def gelu(x: torch.Tensor, approximate: bool = False) -> torch.Tensor:
@@ -174,9 +198,9 @@ def gelu(x: torch.Tensor, approximate: bool = False) -> torch.Tensor:
     tensor([-0.1587,  0.8413])
     """
     if approximate:
-        inner = 0.7978845608028654 * (x + 0.044715 * torch.pow(x, 3))
-        return 0.5 * x * (1.0 + torch.tanh(inner))
-    return 0.5 * x * torch.erfc(-x * 0.7071067811865476)
+        inner = _const(0.7978845608028654, x) * (x + _const(0.044715, x) * torch.pow(x, 3))
+        return _const(0.5, x) * x * (_const(1.0, x) + torch.tanh(inner))
+    return _const(0.5, x) * x * torch.erfc(-x * _const(0.7071067811865476, x))
 
 
 def tanh(x: torch.Tensor) -> torch.Tensor:
@@ -212,7 +236,7 @@ def hard_sigmoid(x: torch.Tensor) -> torch.Tensor:
     >>> hard_sigmoid(torch.tensor([-3.0, 0.0]))
     tensor([0.0000, 0.5000])
     """
-    return torch.clamp(x * 0.2 + 0.5, 0.0, 1.0)
+    return torch.clamp(x * _const(0.2, x) + _const(0.5, x), 0.0, 1.0)
 
 
 def linear(x: torch.Tensor) -> torch.Tensor:
