@@ -4,6 +4,12 @@ A constraint maps a weight to its projection, ``constraint(w) -> torch.Tensor``,
 modifying ``w``; layers apply it after each optimizer step. Norms are taken over ``axis``
 (for a Conv1D kernel ``(k, in, filters)``, ``axis=[0, 1]`` constrains each filter).
 
+Differences from tf-keras 2.21, which validates nothing: negative or non-numeric
+bounds, ``max_value < min_value``, ``rate`` outside [0, 1] and non-integer axes are
+refused at construction; NonNeg works on float64 weights (tf-keras multiplies them by
+a float32 mask and fails); RadialConstraint refuses 1x1 and non-square kernels with a
+``ValueError`` instead of failing inside TensorFlow.
+
 >>> import torch
 >>> MaxNorm(1.0)(torch.tensor([[3.0], [4.0]]))
 tensor([[0.6000],

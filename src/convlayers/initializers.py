@@ -6,6 +6,14 @@ Unseeded random initializers draw from torch's global generator (``torch.manual_
 makes them reproducible, and two calls give different values); a seeded one owns its
 generator and returns the same values on every call, as tf-keras 2.21 does.
 
+Random values cannot equal TensorFlow's (different generators); distributions, bounds,
+fans and configs do. Differences from tf-keras 2.21: an unseeded instance gives fresh
+values on each call (tf-keras repeats them and warns); ``stddev < 0``,
+``maxval < minval``, non-integer seeds and non-numeric arguments are refused at
+construction; Orthogonal works in bfloat16 (sampled in float32); ``get`` refuses the
+abstract 'Initializer' name and raises ``TypeError`` (not ``ValueError``) for a
+non-identifier such as ``5``.
+
 >>> import torch
 >>> get("ones")((2, 3))
 tensor([[1., 1., 1.],

@@ -2,7 +2,11 @@
 
 A regularizer maps a weight to a scalar penalty: ``regularizer(weight) -> torch.Tensor``.
 Coefficients are stored as float32 values, as tf-keras does, so ``get_config()`` shows
-``L2(0.01).get_config() == {'l2': 0.009999999776482582}``.
+``L2(0.01).get_config() == {'l2': 0.009999999776482582}`` and the penalty of a float64
+weight uses that float32 value. Negative penalties are accepted, as in tf-keras.
+
+Differences from tf-keras 2.21: an unknown name raises ``ValueError`` (tf-keras'
+``get`` returns the string itself); NumPy scalars are accepted as penalties.
 
 >>> import torch
 >>> L2(0.5)(torch.tensor([1.0, 2.0]))
