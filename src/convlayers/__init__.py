@@ -6,32 +6,65 @@ torch.Size([2, 6, 16])
 """
 
 from . import activations, config, constraints, initializers, layers, regularizers
-from .layers import Conv1D, Conv2D, InputSpec, Layer
-from .layers import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D
-from .layers import LocallyConnected1D, LocallyConnected2D
+from .engine import callbacks, losses, metrics, optimizers
+from .engine.functional import Model
+from .engine.sequential import Sequential
+from .engine.symbolic import Input, SymbolicTensor
+from .layers import (
+    Activation,
+    Conv1D,
+    Conv2D,
+    Dense,
+    DepthwiseConv1D,
+    DepthwiseConv2D,
+    Dropout,
+    Flatten,
+    InputLayer,
+    InputSpec,
+    Layer,
+    LocallyConnected1D,
+    LocallyConnected2D,
+    Reshape,
+    SeparableConv1D,
+    SeparableConv2D,
+)
 from .naming import reset_names as clear_session
 from .training import apply_constraints, regularization_loss
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Activation",
     "Conv1D",
     "Conv2D",
+    "Dense",
     "DepthwiseConv1D",
     "DepthwiseConv2D",
+    "Dropout",
+    "Flatten",
+    "Input",
+    "InputLayer",
     "InputSpec",
     "Layer",
     "LocallyConnected1D",
     "LocallyConnected2D",
+    "Model",
+    "Reshape",
     "SeparableConv1D",
     "SeparableConv2D",
+    "Sequential",
+    "SymbolicTensor",
     "activations",
     "apply_constraints",
+    "callbacks",
     "clear_session",
     "config",
     "constraints",
     "initializers",
     "layers",
+    "losses",
+    "metrics",
+    "optimizers",
     "regularization_loss",
     "regularizers",
 ]

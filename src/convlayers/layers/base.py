@@ -9,6 +9,7 @@ names, so ``state_dict`` and ``get_weights`` see the same tensors.
 from __future__ import annotations
 
 import copy
+import inspect
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,10 +21,23 @@ from torch import nn
 
 from .. import constraints, initializers, regularizers
 from ..dtypes import standardize_dtype, to_torch_dtype
+from ..engine.symbolic import flatten, is_symbolic, symbolic_call
 from ..naming import unique_name
 from .input_spec import InputSpec
+from .layer_utils import (
+    as_shape,
+    batch_input_shape,
+    convert_input,
+    device_of,
+    mask_of,
+    per_output,
+    shapes_of,
+)
+from .loss_tracking import LossTrackingMixin
+from .node_accessors import NodeAccessorsMixin
+from .weights import WeightsMixin
 
-__all__ = ["Layer", "ShapeLike"]
+__all__ = ["Layer", "ShapeLike", "as_shape"]
 
 ShapeLike = Sequence[int | None]
 
@@ -46,30 +60,7 @@ class _CallContext(threading.local):
 _call_context = _CallContext()
 
 
-def as_shape(input_shape: Any) -> tuple[int | None, ...]:
-    """A shape given as tuple, list or ``torch.Size``, as a tuple of ints and ``None``."""
-    if isinstance(input_shape, (tuple, list, torch.Size)) and all(
-        d is None or (isinstance(d, (int, np.integer)) and not isinstance(d, bool))
-        for d in input_shape
-    ):
-        return tuple(None if d is None else int(d) for d in input_shape)
-    raise TypeError(
-        "`input_shape` must be a tuple of integers or None. "
-        f"Received: input_shape={input_shape!r}"
-    )
-
-
-def _batch_input_shape(kwargs: dict[str, Any]) -> tuple[int | None, ...] | None:
-    if "batch_input_shape" in kwargs:
-        return as_shape(kwargs["batch_input_shape"])
-    if "input_shape" in kwargs:
-        return (kwargs.get("batch_size"), *as_shape(kwargs["input_shape"]))
-    if "input_dim" in kwargs:
-        return (kwargs.get("batch_size"), kwargs["input_dim"])
-    return None
-
-
-class Layer(nn.Module):
+class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
     """Base class of every convlayers layer.
 
     Args:
@@ -116,7 +107,7 @@ class Layer(nn.Module):
         self._dtype = standardize_dtype(dtype)
         self._torch_dtype = to_torch_dtype(self._dtype)
         self._trainable = bool(trainable)
-        self._batch_input_shape = _batch_input_shape(kwargs)
+        self._batch_input_shape = batch_input_shape(kwargs)
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
         self.input_spec: InputSpec | None = None
@@ -124,8 +115,18 @@ class Layer(nn.Module):
         self._activity_losses: list[torch.Tensor] = []
         self._added_losses: list[tuple[Any, Any]] = []
         self._updates: list[tuple[Any, Any]] = []
+        self._inbound_nodes: list[Any] = []
 
     # ----------------------------------------------------------------- identity
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return nn.Module.__getattr__(self, name)
+        except AttributeError:
+            attribute = getattr(type(self), name, None)
+            if isinstance(attribute, property):  # surface the property's own AttributeError
+                attribute.fget(self)
+            raise
 
     @property
     def name(self) -> str:
@@ -134,8 +135,8 @@ class Layer(nn.Module):
 
     @property
     def scope_name(self) -> str:
-        """The layer's name (TF1 name scope)."""
-        return self._name
+        """The TF1 name scope: the ``scope=`` of the first call, else the layer's name."""
+        return self.__dict__.get("_scope", self._name)
 
     @property
     def dtype(self) -> str:
@@ -175,7 +176,7 @@ class Layer(nn.Module):
             )
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"`name` must be a Python identifier. Received: name={name!r}")
-        if name in self._weight_specs or hasattr(self, name) and name not in self._parameters:
+        if name in self._weight_specs or (hasattr(self, name) and name not in self._parameters):
             raise ValueError(
                 f"Layer {self.name!r} already has an attribute or weight named {name!r}."
             )
@@ -214,112 +215,42 @@ class Layer(nn.Module):
         for layer in self._sublayers():
             yield from layer._flatten_layers()
 
-    @property
-    def trainable(self) -> bool:
-        """Whether the weights are trained; setting it (re)sets ``requires_grad``."""
-        return self._trainable
-
-    @trainable.setter
-    def trainable(self, value: bool) -> None:
-        for layer in self._flatten_layers():
-            layer._trainable = bool(value)
-            for name, spec in layer._weight_specs.items():
-                layer._parameters[name].requires_grad_(layer._trainable and spec.trainable)
-
-    @property
-    def trainable_weights(self) -> list[nn.Parameter]:
-        """Trainable weights, this layer's first, in creation order."""
-        if not self._trainable:
-            return []
-        nested = [w for layer in self._sublayers() for w in layer.trainable_weights]
-        return self._own_weights(True) + nested
-
-    @property
-    def non_trainable_weights(self) -> list[nn.Parameter]:
-        """Non-trainable weights (every weight when ``trainable`` is False)."""
-        if not self._trainable:
-            nested = [w for layer in self._sublayers() for w in layer.weights]
-            return self._own_weights(True) + self._own_weights(False) + nested
-        nested = [w for layer in self._sublayers() for w in layer.non_trainable_weights]
-        return self._own_weights(False) + nested
-
-    @property
-    def weights(self) -> list[nn.Parameter]:
-        """All weights in Keras order: trainable ones, then non-trainable ones."""
-        return self.trainable_weights + self.non_trainable_weights
-
-    variables = weights
-    trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
-
-    def get_weights(self) -> list[np.ndarray]:
-        """The weights as NumPy arrays, in ``weights`` order (bfloat16 comes back as float32)."""
-        return [_to_numpy(w) for w in self.weights]
-
-    def set_weights(self, weights: Sequence[Any]) -> None:
-        """Set every weight from arrays (or tensors) in ``weights`` order."""
-        params = self.weights
-        if len(weights) != len(params):
-            raise ValueError(
-                f'You called `set_weights(weights)` on layer "{self.name}" with a weight list '
-                f"of length {len(weights)}, but the layer was expecting {len(params)} weights."
-            )
-        values = [torch.as_tensor(np.asarray(w) if not torch.is_tensor(w) else w) for w in weights]
-        for param, value in zip(params, values):
-            if tuple(value.shape) != tuple(param.shape):
-                raise ValueError(
-                    f"Layer {self.name} weight shape {tuple(param.shape)} is not compatible "
-                    f"with provided weight shape {tuple(value.shape)}."
-                )
-        with torch.no_grad():
-            for param, value in zip(params, values):
-                param.copy_(value)
-
-    def count_params(self) -> int:
-        """Total number of scalars in the weights; ValueError if the layer is not built."""
-        if not self.built:
-            raise ValueError(
-                f"You tried to call `count_params` on layer {self.name}, but the layer isn't "
-                f"built. You can build it manually via: `{self.name}.build(batch_input_shape)`."
-            )
-        return sum(w.numel() for w in self.weights)
-
     def _weight_items(self) -> Iterator[tuple[nn.Parameter, _WeightSpec]]:
         for name, spec in self._weight_specs.items():
             yield self._parameters[name], spec
 
-    # ------------------------------------------------------------------- losses
-
-    @property
-    def losses(self) -> list[torch.Tensor]:
-        """Activity losses of the latest call, added losses and weight regularization
-        (computed now), for this layer and every layer inside it."""
-        collected = []
-        for layer in self._flatten_layers():
-            collected.extend(layer._activity_losses)
-            for loss, _ in layer._added_losses:
-                collected.append(loss() if callable(loss) else loss)
-            for weight, spec in layer._weight_items():
-                if spec.regularizer is not None:
-                    collected.append(spec.regularizer(weight))
-        return collected
-
-    def add_loss(self, losses: Any, inputs: Any = None) -> None:
-        """Add a loss tensor (or a zero-argument callable returning one), or a list of them."""
-        for loss in losses if isinstance(losses, (list, tuple)) else [losses]:
-            self._added_losses.append((loss, inputs))
-
-    @property
-    def updates(self) -> list[Any]:
-        """Update ops added with ``add_update`` (kept for API parity; nothing runs them)."""
-        return [u for layer in self._flatten_layers() for u, _ in layer._updates]
-
-    def add_update(self, updates: Any, inputs: Any = None) -> None:
-        """Record an update op, or a list of them."""
-        for update in updates if isinstance(updates, (list, tuple)) else [updates]:
-            self._updates.append((update, inputs))
-
     # -------------------------------------------------------------------- calls
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Decide once per class which extras ``forward`` handles (masks, ``scope``)."""
+        super().__init_subclass__(**kwargs)
+        params = inspect.signature(cls.call).parameters
+        cls._call_takes_mask = "mask" in params
+        cls._call_takes_scope = "scope" in params
+        cls._call_takes_training = "training" in params
+        if isinstance(cls.__dict__.get("supports_masking"), bool):  # Keras' class attribute
+            cls._supports_masking = cls.__dict__["supports_masking"]
+            del cls.supports_masking
+        cls._extras = (
+            cls._call_takes_mask
+            or cls._call_takes_scope
+            or cls.compute_mask is not Layer.compute_mask
+            or cls._supports_masking
+        )
+
+    _call_takes_mask = _call_takes_scope = _call_takes_training = _extras = False
+
+    @property
+    def supports_masking(self) -> bool:
+        """Whether the layer passes its input mask on (the default ``compute_mask``)."""
+        return self._supports_masking
+
+    @supports_masking.setter
+    def supports_masking(self, value: bool) -> None:
+        self._supports_masking = bool(value)
+        self._extras = self._extras or self._supports_masking
+
+    _supports_masking = False
 
     def build(self, input_shape: Any) -> None:
         """Create the weights for inputs of ``input_shape``; subclasses override it."""
@@ -335,30 +266,28 @@ class Layer(nn.Module):
             f"Layer {type(self).__name__} does not implement compute_output_shape."
         )
 
-    def _convert_input(self, value: Any) -> Any:
-        if isinstance(value, torch.Tensor):
-            if value.is_floating_point() and value.dtype != self._torch_dtype:
-                return value.to(self._torch_dtype)
-            return value
-        if isinstance(value, (list, tuple)):
-            return type(value)(self._convert_input(v) for v in value)
-        if isinstance(value, (np.ndarray, np.generic, float)):
-            array = np.asarray(value)
-            if np.issubdtype(array.dtype, np.floating):
-                return torch.as_tensor(array, dtype=self._torch_dtype)
-            return torch.as_tensor(array)
-        return value
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The output mask: the input mask if ``supports_masking``, else ``None`` (dropped)."""
+        return mask if self._supports_masking else None
 
     def _build_for(self, inputs: Any) -> None:
-        shapes = _shapes_of(inputs)
-        self.build(shapes)
+        self.build(shapes_of(inputs))
         self.built = True
-        device = _device_of(inputs)
+        device = device_of(inputs)
         if device is not None and device.type != "cpu":
             self.to(device)
 
     def forward(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
-        """Build on first use, check the input, run ``call`` and record activity losses."""
+        """Build on first use, check the input, run ``call`` and record activity losses.
+
+        A symbolic input records a node instead (see ``convlayers.engine.symbolic``).
+        """
+        if type(inputs) is not torch.Tensor:
+            if is_symbolic(inputs):
+                return symbolic_call(self, inputs, args, kwargs)
+            inputs = convert_input(inputs, self._torch_dtype)
+        elif inputs.dtype is not self._torch_dtype and inputs.is_floating_point():
+            inputs = inputs.to(self._torch_dtype)
         context = _call_context
         if context.depth == 0:  # a new outermost call: forget the previous call's losses
             if self._modules:
@@ -368,12 +297,14 @@ class Layer(nn.Module):
                 self._activity_losses.clear()
         context.depth += 1
         try:
-            inputs = self._convert_input(inputs)
             if not self.built:
                 self._build_for(inputs)
             if self.input_spec is not None:
                 self.input_spec.check(self.name, inputs)
-            outputs = self.call(inputs, *args, **kwargs)
+            if self._extras or kwargs:
+                outputs = self._call_with_extras(inputs, args, kwargs)
+            else:
+                outputs = self.call(inputs, *args)
         finally:
             context.depth -= 1
         if outputs is None:
@@ -384,7 +315,29 @@ class Layer(nn.Module):
         if self.activity_regularizer is not None:
             for output in outputs if isinstance(outputs, (list, tuple)) else [outputs]:
                 loss = self.activity_regularizer(output) / output.shape[0]
-                self._activity_losses.append(loss)
+                self._activity_losses.append((loss, inputs))
+        return outputs
+
+    def _call_with_extras(self, inputs: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
+        """``call`` with the reserved ``scope`` keyword and masks handled as Keras does."""
+        scope = kwargs.pop("scope", None)
+        if scope is not None and not self._inbound_nodes and "_scope" not in self.__dict__:
+            self._scope = str(scope)
+        if self._call_takes_scope:
+            kwargs["scope"] = self.scope_name
+        mask = kwargs.get("mask")
+        if mask is None:
+            mask = mask_of(inputs)
+            if self._call_takes_mask:
+                kwargs["mask"] = mask
+        outputs = self.call(inputs, *args, **kwargs)
+        flat = flatten(outputs)
+        if outputs is not None and self._extras and any(mask_of(t) is None for t in flat):
+            out_mask = self.compute_mask(inputs, mask)  # as Keras: kept if call set masks
+            if out_mask is not None:
+                for output, m in zip(flat, per_output(out_mask, outputs)):
+                    if isinstance(output, torch.Tensor):
+                        output._keras_mask = m
         return outputs
 
     def apply(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
@@ -428,29 +381,10 @@ class Layer(nn.Module):
         new = type(self).__new__(type(self))
         memo[id(self)] = new
         for key, value in self.__dict__.items():
-            if key == "_activity_losses":
+            if key == "_activity_losses":  # holds the latest call's inputs
                 value = []
             object.__setattr__(new, key, copy.deepcopy(value, memo))
         return new
 
     def extra_repr(self) -> str:
         return f"name={self.name!r}"
-
-
-def _to_numpy(weight: torch.Tensor) -> np.ndarray:
-    weight = weight.detach().cpu()
-    if weight.dtype == torch.bfloat16:
-        weight = weight.float()
-    return weight.numpy().copy()
-
-
-def _shapes_of(inputs: Any) -> Any:
-    if isinstance(inputs, (list, tuple)):
-        return [_shapes_of(v) for v in inputs]
-    return tuple(inputs.shape)
-
-
-def _device_of(inputs: Any) -> torch.device | None:
-    if isinstance(inputs, (list, tuple)):
-        return next((d for d in map(_device_of, inputs) if d is not None), None)
-    return inputs.device if isinstance(inputs, torch.Tensor) else None

@@ -1,0 +1,308 @@
+"""The functional ``Model(inputs, outputs)``: a graph of layer calls run as one module.
+
+The graph is the nodes recorded by calling layers on symbolic tensors, from
+``Input`` placeholders to the outputs. Running the model on tensors replays the
+nodes in topological order; calling it on symbolic tensors records one node for
+the whole model (so models nest). The model is a ``Layer`` and an ``nn.Module``:
+its layers are submodules, its weights are theirs in Keras order.
+
+>>> import torch, convlayers
+>>> x = convlayers.Input((16, 3))
+>>> h = convlayers.Conv1D(8, 3, activation="relu")(x)
+>>> y = convlayers.Dense(2)(convlayers.Flatten()(h))
+>>> model = convlayers.Model(x, y)
+>>> model(torch.randn(4, 16, 3)).shape, model.output_shape
+(torch.Size([4, 2]), (None, 2))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..layers.base import Layer
+from .layer_config import deserialize_layer, serialize_layer
+from .symbolic import Node, SymbolicTensor, flatten, map_structure, shape_structure
+from .training import TrainingMixin
+
+__all__ = ["Model"]
+
+
+class Model(TrainingMixin, Layer):
+    """A model: ``Model(inputs, outputs)`` from symbolic tensors, or a subclass with ``call``.
+
+    Args:
+        inputs: the ``Input`` tensor, or a list of them.
+        outputs: the output symbolic tensor, or a list of them.
+        name: the model's name ('model', 'model_1', ... by default).
+
+    Calling the model on tensors gives tensors (a list for several outputs); on symbolic
+    tensors, symbolic tensors. ``compile``/``fit``/``evaluate``/``predict`` train it.
+    """
+
+    def __init__(
+        self, inputs: Any = None, outputs: Any = None, name: str | None = None, **kwargs: Any
+    ) -> None:
+        if name is None and type(self) in (Model,):
+            from ..naming import unique_name
+
+            name = unique_name("Model")
+        super().__init__(name=name, **kwargs)
+        self._is_graph_network = False
+        self._nodes: list[Node] = []
+        if inputs is not None or outputs is not None:
+            self._init_graph(inputs, outputs)
+
+    # ------------------------------------------------------------------- graph
+
+    def _init_graph(self, inputs: Any, outputs: Any) -> None:
+        from ..layers.core import InputLayer
+
+        if isinstance(inputs, tuple):
+            inputs = list(inputs)
+        if isinstance(outputs, tuple):
+            outputs = list(outputs)
+        self.inputs = flatten(inputs)
+        self.outputs = flatten(outputs)
+        for tensor in self.inputs + self.outputs:
+            if not isinstance(tensor, SymbolicTensor) or tensor._keras_history is None:
+                raise ValueError(
+                    "`inputs` and `outputs` of a Model must be symbolic tensors made with "
+                    f"`convlayers.Input` and layer calls. Received: {tensor!r}"
+                )
+        for tensor in self.inputs:
+            if not isinstance(tensor._keras_history.layer, InputLayer):
+                raise ValueError(
+                    f"Model inputs must come from `convlayers.Input`. Received: inputs={tensor!r}"
+                )
+        self._nested_inputs, self._nested_outputs = inputs, outputs
+        self._nodes = _nodes_in_order(self.outputs, self.inputs)
+        self._is_graph_network = True
+        seen: dict[int, Layer] = {}
+        for tensor in self.inputs:
+            seen.setdefault(id(tensor._keras_history.layer), tensor._keras_history.layer)
+        for node in self._nodes:
+            seen.setdefault(id(node.layer), node.layer)
+        for index, layer in enumerate(seen.values()):
+            self.add_module(str(index), layer)
+        self.built = True
+        Node(self, self._nested_inputs, self._nested_outputs, record_history=False)
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The model's layers, input layers first, in the order they are called."""
+        return [m for m in self.children() if isinstance(m, Layer)]
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """The layer called ``name``, or at position ``index`` of ``layers``."""
+        layers = self.layers
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only has "
+                    f"{len(layers)} layers."
+                )
+            return layers[index]
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Existing layers are: {[x.name for x in layers]}.")
+
+    # -------------------------------------------------------------------- calls
+
+    def _check_inputs(self, inputs: Any, shapes: list[Any]) -> None:
+        expected = [t.shape for t in self.inputs]
+        if len(shapes) != len(expected):
+            raise ValueError(
+                f'Layer "{self.name}" expects {len(expected)} input(s), but it received '
+                f"{len(shapes)} input tensors. Expected input shapes: {expected}; received "
+                f"shapes: {shapes}"
+            )
+        for i, (want, got) in enumerate(zip(expected, shapes)):
+            if len(want) != len(got) or any(
+                w is not None and g is not None and w != g for w, g in zip(want, got)
+            ):
+                raise ValueError(
+                    f'Input {i} of layer "{self.name}" is incompatible with the layer: '
+                    f"expected shape={want}, found shape={got}"
+                )
+
+    def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
+        if not self._is_graph_network:
+            raise NotImplementedError(
+                f"Model {self.name!r} has no graph: build it with Model(inputs, outputs) "
+                "or subclass Model and implement `call`."
+            )
+        flat = flatten(inputs)
+        self._check_inputs(inputs, [tuple(t.shape) for t in flat])
+        values = {id(t): v for t, v in zip(self.inputs, flat)}
+        if mask is not None:
+            for tensor, m in zip(self.inputs, flatten(mask)):
+                if m is not None:
+                    values[id(tensor)]._keras_mask = m
+        lookup = _lookup(values)
+        for node in self._nodes:
+            layer = node.layer
+            args = map_structure(lookup, node.input_tensors)
+            call_args = map_structure(lookup, node.call_args)
+            kwargs = map_structure(lookup, node.call_kwargs)
+            if training is not None and layer._call_takes_training:
+                kwargs.setdefault("training", training)
+            outputs = layer(args, *call_args, **kwargs)
+            for tensor, value in zip(flatten(node.output_tensors), flatten(outputs)):
+                values[id(tensor)] = value
+        return map_structure(lookup, self._nested_outputs)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        if not self._is_graph_network:
+            return super().compute_output_shape(input_shape)
+        shapes = [input_shape] if _is_one_shape(input_shape) else list(input_shape)
+        self._check_inputs(input_shape, [tuple(s) for s in shapes])
+        if [tuple(s) for s in shapes] == [t.shape for t in self.inputs]:
+            return shape_structure(self._nested_outputs)
+        known = {id(t): tuple(s) for t, s in zip(self.inputs, shapes)}
+        for node in self._nodes:
+            in_shapes = map_structure(lambda t: known[id(t)], node.input_tensors)
+            out_shapes = node.layer.compute_output_shape(in_shapes)
+            out_list = [out_shapes] if _is_one_shape(out_shapes) else list(out_shapes)
+            for tensor, shape in zip(flatten(node.output_tensors), out_list):
+                known[id(tensor)] = tuple(shape)
+        return map_structure(lambda t: known[id(t)], self._nested_outputs)
+
+    def build(self, input_shape: Any) -> None:
+        self.built = True
+
+    # ------------------------------------------------------------------- config
+
+    def get_config(self) -> dict[str, Any]:
+        if not self._is_graph_network:
+            return super().get_config()
+        node_ids = {id(node) for node in self._nodes}
+        node_ids.update(id(t._keras_history.layer._inbound_nodes[0]) for t in self.inputs)
+
+        def model_index(node: Node) -> int:  # index among the layer's nodes in this model
+            own = [n for n in node.layer._inbound_nodes if id(n) in node_ids]
+            return own.index(node)
+
+        def ref(tensor: SymbolicTensor) -> list[Any]:
+            history = tensor._keras_history
+            node = history.layer._inbound_nodes[history.node_index]
+            return [history.layer.name, model_index(node), history.tensor_index]
+
+        entries = []
+        for layer in self.layers:
+            entry = serialize_layer(layer)
+            entry["name"] = layer.name
+            nodes = [n for n in layer._inbound_nodes if id(n) in node_ids and n in self._nodes]
+            entry["inbound_nodes"] = [
+                [[*ref(t), _plain(n.call_kwargs)] for t in flatten(n.input_tensors)] for n in nodes
+            ]
+            entries.append(entry)
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "layers": entries,
+            "input_layers": [ref(t) for t in self.inputs],
+            "output_layers": [ref(t) for t in self.outputs],
+        }
+
+    @classmethod
+    def from_config(  # type: ignore[override]
+        cls, config: dict[str, Any], custom_objects: Mapping[str, Any] | None = None
+    ) -> Model:
+        """Recreate a model (new, unbuilt-weight layers) from ``get_config``."""
+        if "layers" not in config:
+            return cls(**config)
+        created: dict[str, Layer] = {}
+        outputs: dict[tuple[str, int], Any] = {}  # (layer name, node index) -> outputs
+        pending = []
+        for entry in config["layers"]:
+            layer = deserialize_layer(entry, custom_objects)
+            created[entry["name"]] = layer
+            if not entry.get("inbound_nodes"):
+                outputs[(layer.name, 0)] = layer.output
+            for node_data in entry.get("inbound_nodes", []):
+                pending.append((layer, node_data))
+
+        def tensor(name: str, node_index: int, tensor_index: int) -> Any:
+            return flatten(outputs[(name, node_index)])[tensor_index]
+
+        while pending:
+            progress = False
+            for item in list(pending):
+                layer, node_data = item
+                if not all((name, index) in outputs for name, index, *_ in node_data):
+                    continue
+                args = [tensor(name, index, t) for name, index, t, *_ in node_data]
+                kwargs = node_data[0][3] if node_data and len(node_data[0]) > 3 else {}
+                result = layer(args[0] if len(args) == 1 else args, **kwargs)
+                count = sum(1 for key in outputs if key[0] == layer.name)
+                outputs[(layer.name, count)] = result
+                pending.remove(item)
+                progress = True
+            if not progress:
+                raise ValueError(
+                    f"Cannot rebuild the model graph: unresolved layer inputs {pending}"
+                )
+        inputs = [tensor(*ref) for ref in config["input_layers"]]
+        outs = [tensor(*ref) for ref in config["output_layers"]]
+        return cls(
+            inputs[0] if len(inputs) == 1 else inputs,
+            outs[0] if len(outs) == 1 else outs,
+            name=config.get("name"),
+            trainable=config.get("trainable", True),
+        )
+
+    def extra_repr(self) -> str:
+        return f"name={self.name!r}"
+
+
+def _is_one_shape(value: Any) -> bool:
+    return isinstance(value, (tuple, list)) and all(
+        d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in value
+    )
+
+
+def _lookup(values: dict[int, Any]) -> Any:
+    def find(item: Any) -> Any:
+        return values[id(item)] if isinstance(item, SymbolicTensor) else item
+
+    return find
+
+
+def _plain(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in kwargs.items() if not isinstance(v, SymbolicTensor)}
+
+
+def _nodes_in_order(outputs: list[SymbolicTensor], inputs: list[SymbolicTensor]) -> list[Node]:
+    """The nodes between ``inputs`` and ``outputs``, each after the nodes it depends on."""
+    input_ids = {id(t) for t in inputs}
+    ordered: list[Node] = []
+    done: set[int] = set()
+    visiting: set[int] = set()
+
+    def visit(tensor: SymbolicTensor) -> None:
+        if id(tensor) in input_ids:
+            return
+        node = tensor.node
+        from ..layers.core import InputLayer
+
+        if node is None or isinstance(node.layer, InputLayer):
+            raise ValueError(
+                f"Graph disconnected: cannot obtain value for tensor {tensor!r}. It comes from "
+                f"an input that is not among the model inputs {inputs}."
+            )
+        if id(node) in done:
+            return
+        if id(node) in visiting:
+            raise ValueError(f"The model graph has a cycle at layer {node.layer.name!r}.")
+        visiting.add(id(node))
+        for parent_tensor in node.inputs:
+            visit(parent_tensor)
+        visiting.discard(id(node))
+        done.add(id(node))
+        ordered.append(node)
+
+    for tensor in outputs:
+        visit(tensor)
+    return ordered
