@@ -193,6 +193,23 @@ def test_gradcheck(rng, rank, kwargs):
     assert torch.autograd.gradcheck(run, (x, *weights))
 
 
+@pytest.mark.parametrize("rank", [1, 2])
+def test_second_order_gradients(rng, rank):
+    """The hand-picked backward kernels keep double backward (create_graph=True) working."""
+    cls = convlayers.SeparableConv1D if rank == 1 else convlayers.SeparableConv2D
+    layer = cls(2, 3, padding="same", depth_multiplier=2, dtype="float64")
+    shape = (1, 5, 2) if rank == 1 else (1, 4, 3, 2)
+    x = torch.tensor(rng.standard_normal(shape), requires_grad=True)
+    layer.build(shape)
+    names = [name for name, _ in layer.named_parameters()]
+
+    def run(x, *weights):
+        return torch.func.functional_call(layer, dict(zip(names, weights, strict=True)), (x,))
+
+    weights = [w.detach().clone().requires_grad_() for w in layer.weights]
+    assert torch.autograd.gradgradcheck(run, (x, *weights))
+
+
 @pytest.mark.parametrize(
     ("layer", "shape", "expected"),
     [

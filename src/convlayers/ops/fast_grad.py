@@ -1,0 +1,120 @@
+"""``ops.conv.conv`` with hand-picked backward kernels, for the separable/depthwise hot paths.
+
+The forward is exactly ``conv``'s (same padding plan, same ``F.conv2d`` call, same
+layouts); only the backward differs, with the same mathematics and the same results
+to float rounding:
+
+* the bias gradient is ``grad.sum((0, 2, 3))``: oneDNN's fused bias gradient in
+  ``convolution_backward`` costs 4x more on this CPU;
+* the incoming gradient is laid out once, not once per gradient;
+* optionally (``unit_width_grad``, used by 1-D depthwise convolutions) the kernel
+  gradient of a unit-height ``(N, C, 1, L)`` problem runs on the ``(N, C, L, 1)``
+  view of the same memory, which oneDNN computes about 5x faster.
+
+Figures: ``benchmarks/NOTES_separable.md``. A double backward (``create_graph=True``)
+differentiates the plain ``F.conv2d`` instead, so higher-order gradients still work.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from .conv import conv, from_nchw, plan_for, to_nchw
+
+__all__ = ["conv_fast_grad"]
+
+_convolution_backward = torch.ops.aten.convolution_backward
+
+
+def _unit_width(t: torch.Tensor) -> torch.Tensor:
+    """``(N, C, 1, L)`` as ``(N, C, L, 1)`` without a copy, the unit axis strided as
+    torch's NCHW/NHWC layouts expect (otherwise oneDNN reorders the whole tensor)."""
+    t = t.transpose(2, 3)
+    stride = t.stride()
+    return t.as_strided(t.shape, (*stride[:3], stride[2]))
+
+
+def _like(grad: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    channels_last = x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous()
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+    return grad.contiguous(memory_format=fmt)
+
+
+class _Conv2d(torch.autograd.Function):
+    @staticmethod
+    def forward(x, weight, bias, stride, padding, dilation, groups, unit_width):  # type: ignore[override]
+        return F.conv2d(x, weight, bias, stride, padding, dilation, groups)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):  # type: ignore[override]
+        x, weight, bias, *conf = inputs
+        ctx.save_for_backward(x, weight, bias)
+        ctx.conf = conf
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[override]
+        x, weight, bias = ctx.saved_tensors
+        stride, padding, dilation, groups, unit_width = ctx.conf
+        need = ctx.needs_input_grad[:3]
+        none = (None,) * 5
+        if torch.is_grad_enabled():  # create_graph=True: keep the gradients differentiable
+            y = F.conv2d(x, weight, bias, stride, padding, dilation, groups)
+            wanted = [t for t, n in zip((x, weight, bias), need, strict=True) if n]
+            found = iter(torch.autograd.grad(y, wanted, grad, create_graph=True))
+            return (*(next(found) if n else None for n in need), *none)
+        grad = _like(grad, x)
+        gx = gw = gb = None
+        if need[0]:
+            gx = _convolution_backward(
+                grad, x, weight, None, stride, padding, dilation, False, (0, 0), groups,
+                (True, False, False),
+            )[0]  # fmt: skip
+        if need[1] and unit_width:
+            gw = _convolution_backward(
+                _unit_width(grad), _unit_width(x), _unit_width(weight), None, stride[::-1],
+                padding[::-1], dilation[::-1], False, (0, 0), groups, (False, True, False),
+            )[1].transpose(2, 3)  # fmt: skip
+        elif need[1]:
+            gw = _convolution_backward(
+                grad, x, weight, None, stride, padding, dilation, False, (0, 0), groups,
+                (False, True, False),
+            )[1]  # fmt: skip
+        if need[2]:
+            gb = grad.sum((0, 2, 3))
+        return gx, gw, gb, *none
+
+
+def conv_fast_grad(
+    x: torch.Tensor,
+    kernel: torch.Tensor,
+    bias: torch.Tensor | None,
+    strides: tuple[int, ...],
+    padding: str,
+    dilation: tuple[int, ...],
+    groups: int = 1,
+    channels_last: bool = True,
+    name: str = "conv",
+    unit_width_grad: bool = False,
+) -> torch.Tensor:
+    """``ops.conv.conv(...)`` (same arguments, shapes and results) with the backward above.
+
+    Without autograd recording (inference, ``no_grad``) and under ``torch.compile``
+    this is ``conv`` itself.
+    """
+    tracked = torch.is_grad_enabled() and (
+        x.requires_grad or kernel.requires_grad or (bias is not None and bias.requires_grad)
+    )
+    if not tracked or torch.compiler.is_compiling():
+        return conv(x, kernel, bias, strides, padding, dilation, groups, channels_last, name)
+    rank = kernel.dim() - 2
+    plan = plan_for(x, tuple(kernel.shape[:rank]), strides, padding, dilation, channels_last, name)
+    weight = kernel.unsqueeze(0).permute(3, 2, 0, 1) if rank == 1 else kernel.permute(3, 2, 0, 1)
+    v = to_nchw(x, rank, channels_last)
+    if plan.pre_pad is not None:
+        v = F.pad(v, plan.pre_pad)
+    unit_width = unit_width_grad and rank == 1
+    y = _Conv2d.apply(v, weight, bias, plan.stride, plan.padding, plan.dilation, groups, unit_width)
+    if plan.crop is not None:
+        y = y[plan.crop]
+    return from_nchw(y, rank, channels_last)
