@@ -279,7 +279,7 @@ for _fn in (
 ):
     _REGISTRY.add(_fn, snake_case=False)
 _REGISTRY.add(swish, "silu", snake_case=False)
-_BUILTIN_FUNCTIONS = {id(_fn) for _fn in (*(_REGISTRY.lookup(n) for n in _REGISTRY.names()),)}
+_BUILTIN_FUNCTIONS = {id(_REGISTRY.lookup(name)) for name in _REGISTRY.names()}
 
 
 def serialize(activation: Activation) -> str | dict[str, Any]:
