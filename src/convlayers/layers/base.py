@@ -369,11 +369,17 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
 
     def _apply(self, fn: Callable, recurse: bool = True) -> Layer:  # type: ignore[override]
         super()._apply(fn, recurse)
-        for param in self._parameters.values():
-            if param is not None and param.is_floating_point():
-                self._dtype = standardize_dtype(param.dtype)
-                self._torch_dtype = param.dtype
-                break
+        floats = [p for p in self._parameters.values() if p is not None and p.is_floating_point()]
+        if floats:
+            dtype = floats[0].dtype
+        else:  # no weights of its own (Flatten, a model): see what ``fn`` does to a float
+            try:
+                dtype = fn(torch.zeros((), dtype=self._torch_dtype)).dtype
+            except (RuntimeError, TypeError, AttributeError, AssertionError):
+                dtype = self._torch_dtype
+        if dtype in (torch.float16, torch.bfloat16, torch.float32, torch.float64):
+            self._dtype = standardize_dtype(dtype)
+            self._torch_dtype = dtype
         return self
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Layer:
