@@ -173,7 +173,7 @@ class TrainingMixin:
         verbose = 1 if verbose == "auto" else int(verbose)
         self._ensure_ready(xs)
         history = History()
-        callback_list = [history, *(callbacks or [])]
+        callback_list = [*(callbacks or []), history]  # History last, as Keras
         steps = max(1, -(-n // batch_size))
         for callback in callback_list:
             callback.set_model(self)
