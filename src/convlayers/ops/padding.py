@@ -50,7 +50,7 @@ def conv_plan(
         out = conv_output_length(length, k, padding, s, d)
         output_shape.append(out)
         pad = max(left, right)
-        shift, rest = divmod(pad - left, s)
+        shift, rest = (pad - left) // s, (pad - left) % s  # no divmod: Dynamo rejects it on SymInts
         if rest == 0:
             sym_padding.append(pad)
             explicit.append((0, 0))
