@@ -447,3 +447,27 @@ def test_numpy_input_and_activation():
     )
     y = layer(np.array([[[1.0, -3.0], [2.0, 0.5]]], np.float32))
     assert y.tolist() == [[[0.0, 0.0], [2.5, 2.5]]]
+
+
+@pytest.mark.parametrize("rank", [1, 2])
+def test_torch_compile_fullgraph_matches_eager(rng, rank):
+    """Under torch.compile the ops fall back to plain conv(): same values and gradients."""
+    if rank == 1:
+        first = convlayers.SeparableConv1D(6, 3, padding="causal", depth_multiplier=2)
+        second = convlayers.DepthwiseConv1D(3, strides=2, padding="same", activation="relu")
+        shape = (2, 17, 3)
+    else:
+        first = convlayers.SeparableConv2D(6, (3, 2), padding="same", data_format="channels_first")
+        second = convlayers.DepthwiseConv2D(2, padding="same", data_format="channels_first")
+        shape = (2, 3, 9, 8)
+    model = torch.nn.Sequential(first, second)
+    x = torch.tensor(rng.standard_normal(shape), dtype=torch.float32)
+    expected = model(x)
+    expected.square().sum().backward()
+    grads = [p.grad.clone() for p in model.parameters()]
+    model.zero_grad()
+    got = torch.compile(model, backend="aot_eager", fullgraph=True)(x)
+    got.square().sum().backward()
+    torch.testing.assert_close(got, expected)
+    for param, grad in zip(model.parameters(), grads, strict=True):
+        torch.testing.assert_close(param.grad, grad)
