@@ -1,0 +1,64 @@
+"""Worker of the DistributedDataParallel test (importable by spawned processes)."""
+
+import datetime
+import os
+
+import numpy as np
+import torch
+import torch.distributed as dist
+
+import convlayers
+
+
+def make_model() -> torch.nn.Module:
+    """A small model mixing conv layers, a regularizer and a constraint."""
+    torch.manual_seed(0)
+    model = convlayers.Sequential(
+        [
+            convlayers.Conv1D(
+                4,
+                3,
+                input_shape=(12, 2),
+                padding="causal",
+                activation="relu",
+                kernel_regularizer=convlayers.regularizers.L2(0.01),
+            ),
+            convlayers.SeparableConv1D(3, 3, strides=2, padding="same"),
+            convlayers.Flatten(),
+            convlayers.Dense(1, kernel_constraint=convlayers.constraints.MaxNorm(0.3)),
+        ]
+    )
+    return model
+
+
+def train_steps(model, forward, x, y, steps):
+    """``steps`` of SGD on (x, y) with regularization and constraints, as ``fit`` does."""
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = torch.nn.functional.mse_loss(forward(x), y)
+        loss = loss + convlayers.regularization_loss(model)
+        loss.backward()
+        optimizer.step()
+        convlayers.apply_constraints(model)
+
+
+def run(rank, world_size, port, x, y, steps, out_path):
+    """One DDP rank: train on its shard of the batch; rank 0 saves the weights."""
+    os.environ["MASTER_ADDR"] = "127.0.0.1"
+    os.environ["MASTER_PORT"] = str(port)
+    torch.set_num_threads(1)
+    dist.init_process_group(
+        "gloo", rank=rank, world_size=world_size, timeout=datetime.timedelta(seconds=30)
+    )
+    try:
+        model = make_model()
+        ddp = torch.nn.parallel.DistributedDataParallel(model)
+        shard = len(x) // world_size
+        part = slice(rank * shard, (rank + 1) * shard)
+        train_steps(model, ddp, x[part], y[part], steps)
+        if rank == 0:
+            with open(out_path, "wb") as file:
+                np.savez(file, *model.get_weights())
+    finally:
+        dist.destroy_process_group()
