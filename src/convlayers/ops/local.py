@@ -20,6 +20,7 @@ Double backward is not supported (the function is ``once_differentiable``).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 
@@ -40,23 +41,22 @@ def _unfold(x: torch.Tensor, kernel: tuple[int, ...], strides: tuple[int, ...], 
     return x
 
 
-def _patch_order(rank: int, cl: bool) -> tuple[list[int], list[int], list[int]]:
-    """Permutation of the unfolded view to ``(*O, N, features)``, and the axes of O, K."""
-    out_axes = list(range(1, rank + 1)) if cl else list(range(2, rank + 2))
+@functools.lru_cache(maxsize=32)
+def _patch_order(rank: int, cl: bool) -> tuple[int, ...]:
+    """Permutation of the unfolded view to ``(*O, N, features)``."""
+    out_axes = range(1, rank + 1) if cl else range(2, rank + 2)
     channel = rank + 1 if cl else 1
     taps = list(range(rank + 2, 2 * rank + 2))
     features = [*taps, channel] if cl else [channel, *taps]
-    return [*out_axes, 0, *features], out_axes, taps
+    return (*out_axes, 0, *features)
 
 
 def _patches(x: torch.Tensor, kernel, strides, cl: bool) -> torch.Tensor:
     """``(P, N, prod(K) * C)`` patches: a view when the strides allow, else a copy."""
-    rank = len(kernel)
-    view = _unfold(x, kernel, strides, cl)
-    order, _, _ = _patch_order(rank, cl)
-    view = view.permute(order)
-    p = math.prod(view.shape[:rank])
-    return view.reshape(p, x.shape[0], -1)
+    view = _unfold(x, kernel, strides, cl).permute(_patch_order(len(kernel), cl))
+    if len(kernel) == 1:
+        return view.reshape(view.shape[0], x.shape[0], -1)
+    return view.reshape(math.prod(view.shape[: len(kernel)]), x.shape[0], -1)
 
 
 def _output_view(y: torch.Tensor, out_shape, cl: bool) -> torch.Tensor:
@@ -68,18 +68,20 @@ def _output_view(y: torch.Tensor, out_shape, cl: bool) -> torch.Tensor:
     return y.permute(rank, rank + 1, *range(rank))
 
 
+def _forward(x, weight, bias, kernel, strides, out_shape, cl: bool) -> torch.Tensor:
+    y = _output_view(torch.bmm(_patches(x, kernel, strides, cl), weight), out_shape, cl)
+    out = torch.empty(y.shape, dtype=y.dtype, device=y.device)
+    if bias is None:
+        return out.copy_(y)
+    return torch.add(y, bias, out=out)
+
+
 class _LocalMatmul(torch.autograd.Function):
     """``(x, W, bias) -> y``: see the module docstring for the algorithm."""
 
     @staticmethod
     def forward(ctx, x, weight, bias, kernel, strides, out_shape, cl):  # type: ignore[override]
-        patches = _patches(x, kernel, strides, cl)
-        y = _output_view(torch.bmm(patches, weight), out_shape, cl)
-        out = torch.empty(y.shape, dtype=y.dtype, device=y.device)
-        if bias is None:
-            out.copy_(y)
-        else:
-            torch.add(y, bias, out=out)
+        out = _forward(x, weight, bias, kernel, strides, out_shape, cl)
         ctx.save_for_backward(x, weight)
         ctx.geometry = (kernel, strides, out_shape, cl, bias is not None)
         return out
@@ -90,6 +92,8 @@ class _LocalMatmul(torch.autograd.Function):
         x, weight = ctx.saved_tensors
         kernel, strides, _, cl, has_bias = ctx.geometry
         rank = len(kernel)
+        if 0 in grad.stride():  # e.g. the expanded gradient of sum(): BLAS needs real strides
+            grad = grad.contiguous()
         # grad in the output layout -> (P, N, F) view
         perm = [*range(1, rank + 1), 0, rank + 1] if cl else [*range(2, rank + 2), 0, 1]
         dy = grad.permute(perm).reshape(-1, grad.shape[0], weight.shape[2])
@@ -116,7 +120,7 @@ def _fold(dpatches: torch.Tensor, x: torch.Tensor, kernel, strides, cl: bool) ->
     rank = len(kernel)
     dx = torch.zeros(x.shape, dtype=dpatches.dtype, device=dpatches.device)
     windows = _unfold(dx, kernel, strides, cl)
-    order, _, _ = _patch_order(rank, cl)
+    order = _patch_order(rank, cl)
     # (P, N, feat) viewed as the permuted window layout (*O, N, features)
     view_shape = [windows.shape[a] for a in order]
     grads = dpatches.view(view_shape)
@@ -147,7 +151,12 @@ def local_matmul(
     rank = len(kernel_size)
     spatial = x.shape[1 : rank + 1] if channels_last else x.shape[2:]
     out_shape = tuple((n - k) // s + 1 for n, k, s in zip(spatial, kernel_size, strides))
-    return _LocalMatmul.apply(x, weight, bias, kernel_size, strides, out_shape, channels_last)
+    args = (x, weight, bias, kernel_size, strides, out_shape, channels_last)
+    if torch.is_grad_enabled() and any(
+        t is not None and t.requires_grad for t in (x, weight, bias)
+    ):
+        return _LocalMatmul.apply(*args)
+    return _forward(*args)
 
 
 def local_conv(

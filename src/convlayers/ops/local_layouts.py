@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from torch.autograd.function import once_differentiable
 
 from ..conv_arithmetic import local_output_length, local_padding
 
@@ -140,10 +141,10 @@ def _is_valid_layout3(geom: LocalGeometry) -> bool:
 def to_canonical(kernel: torch.Tensor, geom: LocalGeometry, implementation: int) -> torch.Tensor:
     """The canonical ``(P, prod(K) * C, F)`` kernel, differentiable in ``kernel``.
 
-    Where possible this is a strided *view* (layout 1 always; layouts 2 and 3
-    under 'valid' padding in 1-D, and layout 3 in 2-D), so no weight-sized copy is
-    made; otherwise the connected entries are gathered into a zero tensor (whose
-    gradient is a gather, not a scatter, back to the stored kernel).
+    Under 'valid' padding this is a strided *view* of the stored kernel (a 2-D or
+    channels_first layout 2 is then copied once): no index arithmetic per call.
+    Under 'same' the connected entries are gathered into a zero tensor (for
+    layout 3 the gradient back to the stored kernel is then a gather).
     """
     if implementation == 1:
         return kernel
@@ -152,7 +153,7 @@ def to_canonical(kernel: torch.Tensor, geom: LocalGeometry, implementation: int)
         if geom.channels_last:  # entries ordered (P, F, feature)
             return kernel.view(p, filters, feat).transpose(1, 2)
         return kernel.view(filters, p, feat).permute(1, 2, 0)  # (F, P, feature)
-    if implementation == 2 and geom.rank == 1 and geom.padding == "valid":
+    if implementation == 2 and geom.padding == "valid":
         return _dense_valid_view(kernel, geom)
     canonical_idx, dense_idx = _index_tensors(geom, str(kernel.device))
     values = kernel if implementation == 3 else kernel.reshape(-1).index_select(0, dense_idx)
@@ -160,21 +161,47 @@ def to_canonical(kernel: torch.Tensor, geom: LocalGeometry, implementation: int)
     return flat.view(p, feat, filters)
 
 
+class _StridedGather(torch.autograd.Function):
+    """A non-overlapping strided view of ``kernel`` whose backward is one strided copy
+    into a zero tensor (autograd's own ``as_strided`` backward is far slower)."""
+
+    @staticmethod
+    def forward(ctx, kernel, sizes, strides):  # type: ignore[override]
+        ctx.geometry = (kernel.shape, sizes, strides)
+        return kernel.as_strided(sizes, strides)
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad):  # type: ignore[override]
+        shape, sizes, strides = ctx.geometry
+        dkernel = grad.new_zeros(shape)
+        dkernel.as_strided(sizes, strides).copy_(grad)
+        return dkernel, None, None
+
+
 def _dense_valid_view(kernel: torch.Tensor, geom: LocalGeometry) -> torch.Tensor:
-    """Layout 2 (1-D, 'valid') seen as the canonical kernel: an ``as_strided`` view."""
-    (length,), channels, filters = geom.input_shape, geom.channels, geom.filters
-    (k,), (s,), (out,) = geom.kernel_size, geom.strides, geom.output_shape
-    kernel = kernel.contiguous()
-    if geom.channels_last:  # (L, C, O, F): entry (p, j, c, f) at [p*s + j, c, p, f]
-        st_i, st_c, st_o = channels * out * filters, out * filters, filters
-        sizes = (out, k, channels, filters)
-        strides = (s * st_i + st_o, st_i, st_c, 1)
-        return kernel.as_strided(sizes, strides).reshape(out, k * channels, filters)
-    # (C, L, F, O): entry (p, c, j, f) at [c, p*s + j, f, p]
-    st_c, st_i, st_f = length * filters * out, filters * out, out
-    sizes = (out, channels, k, filters)
-    strides = (s * st_i + 1, st_c, st_i, st_f)
-    return kernel.as_strided(sizes, strides).reshape(out, channels * k, filters)
+    """Layout 2 under 'valid' padding seen as the canonical kernel, through a strided view.
+
+    Entry ``(o, j, c, f)`` of the canonical kernel sits at ``[o*s + j, c, o, f]``
+    (channels_first ``[c, o*s + j, f, o]``) of the dense layout.
+    """
+    rank = geom.rank
+    dense = torch.empty(geom.kernel_shape(2), device="meta").stride()
+    if geom.channels_last:
+        st_in, st_c, st_out, st_f = dense[:rank], dense[rank], dense[rank + 1 : -1], dense[-1]
+    else:
+        st_c, st_in, st_f = dense[0], dense[1 : rank + 1], dense[rank + 1]
+        st_out = dense[rank + 2 :]
+    out_strides = [s * a + b for s, a, b in zip(geom.strides, st_in, st_out)]
+    taps = (list(geom.kernel_size), list(st_in))
+    if geom.channels_last:
+        sizes = [*geom.output_shape, *taps[0], geom.channels, geom.filters]
+        strides = [*out_strides, *taps[1], st_c, st_f]
+    else:
+        sizes = [*geom.output_shape, geom.channels, *taps[0], geom.filters]
+        strides = [*out_strides, st_c, *taps[1], st_f]
+    view = _StridedGather.apply(kernel.contiguous(), tuple(sizes), tuple(strides))
+    return view.reshape(geom.canonical_shape)
 
 
 def convert_kernel(kernel, geom: LocalGeometry, source: int, target: int):
