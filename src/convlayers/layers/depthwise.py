@@ -29,6 +29,9 @@ class DepthwiseConv(Conv):
 
     Arguments as ``tf.keras.layers.DepthwiseConv2D`` (positional order included);
     ``padding`` is 'valid' or 'same' ('causal' is refused, as by the reference).
+    Deviations from tf-keras 2.21: a bad ``depth_multiplier`` is refused in
+    ``__init__`` (tf-keras fails in the first call); ``groups`` other than 1 is refused
+    (tf-keras ignores it).
     """
 
     causal_padding = False

@@ -23,6 +23,11 @@ class SeparableConv(Conv):
     ``kernel_regularizer`` and ``kernel_constraint`` are accepted and reported by
     ``get_config`` because the reference's config carries them; as in the
     reference they do not affect the layer.
+
+    Deviations from tf-keras 2.21: a kernel longer than a 'valid' input raises
+    ValueError (tf-keras returns an output as long as the input); a bad
+    ``depth_multiplier`` is refused in ``__init__`` (tf-keras fails in the first call);
+    ``groups`` other than 1 is refused (tf-keras ignores it).
     """
 
     def __init__(
