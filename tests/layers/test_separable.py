@@ -471,3 +471,22 @@ def test_torch_compile_fullgraph_matches_eager(rng, rank):
     torch.testing.assert_close(got, expected)
     for param, grad in zip(model.parameters(), grads, strict=True):
         torch.testing.assert_close(param.grad, grad)
+
+
+def test_constraints_project_each_weight_after_a_step():
+    layer = convlayers.SeparableConv1D(
+        3,
+        2,
+        depthwise_constraint="non_neg",
+        pointwise_constraint="non_neg",
+        bias_constraint="non_neg",
+        bias_initializer="ones",
+    )
+    layer.build((None, 6, 2))
+    with torch.no_grad():
+        for weight in layer.weights:
+            weight.copy_(torch.linspace(-1, 1, weight.numel()).reshape(weight.shape))
+    convlayers.apply_constraints(layer)
+    for weight in layer.weights:
+        assert float(weight.detach().min()) == 0.0
+        assert float(weight.detach().max()) == 1.0
