@@ -147,7 +147,7 @@ def test_matches_numpy_reference(rng, rank, impl, padding, fmt, s, k):
     layer.set_weights([convert_kernel(dense, g, 2, impl), bias])
     y = layer(x)
     expected = numpy_local(x, dense, bias, ks, ss, padding, cl, 2)
-    assert y.dtype == torch.float64 and y.is_contiguous()
+    assert y.dtype == torch.float64
     assert relative_l2(y.detach(), expected) < 1e-12
     assert tuple(y.shape) == layer.compute_output_shape(shape)
 
@@ -424,3 +424,45 @@ def test_2d_rank_and_channel_errors():
     layer(torch.zeros(2, 3, 4, 4))
     with pytest.raises(ValueError, match=r"expected axis 1 of input shape to have value 3"):
         layer(torch.zeros(2, 2, 4, 4))
+
+
+# ------------------------------------------------------------ memory
+
+
+def _forward_peak_bytes(layer, x) -> int:
+    """Peak bytes of live CPU tensors during one no-grad forward (torch's memory profiler)."""
+    timeline = pytest.importorskip("torch.profiler._memory_profiler").MemoryProfileTimeline
+    activities = [torch.profiler.ProfilerActivity.CPU]
+    with (
+        torch.no_grad(),
+        torch.profiler.profile(
+            activities=activities, profile_memory=True, record_shapes=True, with_stack=True
+        ) as prof,
+    ):
+        layer(x)
+    _, sizes = timeline(prof._memory_profile())._coalesce_timeline(torch.device("cpu"))
+    return max(sum(s) for s in sizes)
+
+
+@pytest.mark.parametrize(
+    ("impl", "padding", "fmt"),
+    [
+        (1, "valid", "channels_last"),
+        (3, "valid", "channels_last"),
+        (3, "same", "channels_last"),
+        (1, "valid", "channels_first"),
+        (3, "valid", "channels_first"),
+    ],
+)
+def test_forward_peak_memory_is_at_most_twice_the_tensors(impl, padding, fmt):
+    """Layouts 1 and 3 never build a dense (L*C) x (P*F) matrix: the forward's peak stays
+    within 2x (input + output + parameters) on benchmark workload (a)."""
+    shape = (32, 128, 16) if fmt == "channels_last" else (32, 16, 128)
+    layer = convlayers.LocallyConnected1D(
+        32, 3, padding=padding, data_format=fmt, implementation=impl
+    )
+    x = torch.randn(shape)
+    with torch.no_grad():
+        y = layer(x)  # build, and warm the caches
+    tensors = 4 * (x.numel() + y.numel() + sum(p.numel() for p in layer.parameters()))
+    assert _forward_peak_bytes(layer, x) <= 2 * tensors

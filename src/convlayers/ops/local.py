@@ -7,8 +7,9 @@ windows of position ``p`` and ``W`` the canonical ``(P, prod(K) * C, F)`` kernel
 
 * Forward: for a channels_last 1-D input the patches are a zero-copy strided view
   of the input (``unfold`` + a merge of the tap and channel axes), which BLAS reads
-  directly; otherwise they are one copy. One ``bmm``, then bias and layout in
-  one fused add. No weight-sized or ``(L*C) x (P*F)`` dense matrix is formed.
+  directly; otherwise they are one copy. One ``bmm`` into a ``(P, N, F)``
+  buffer, returned as an ``(N, *O, F)`` / ``(N, F, *O)`` view with the bias added
+  in place: no output-sized copy, and no weight-sized or ``(L*C) x (P*F)`` matrix.
 * Backward (``_LocalMatmul``): ``dW = patches^T @ dy`` (one ``bmm``, written in the
   stride order of ``W`` so the gradient of a view needs no copy), and the input
   gradient ``dpatches = dy @ W^T`` (one ``bmm``) folded back into ``dx`` with one
@@ -70,10 +71,7 @@ def _output_view(y: torch.Tensor, out_shape, cl: bool) -> torch.Tensor:
 
 def _forward(x, weight, bias, kernel, strides, out_shape, cl: bool) -> torch.Tensor:
     y = _output_view(torch.bmm(_patches(x, kernel, strides, cl), weight), out_shape, cl)
-    out = torch.empty(y.shape, dtype=y.dtype, device=y.device)
-    if bias is None:
-        return out.copy_(y)
-    return torch.add(y, bias, out=out)
+    return y if bias is None else y.add_(bias)
 
 
 class _LocalMatmul(torch.autograd.Function):
@@ -146,7 +144,8 @@ def local_matmul(
         weight: ``(P, prod(K) * C, F)`` (any strides), features ordered ``(*K, C)``
         for channels_last and ``(C, *K)`` for channels_first.
         bias: broadcastable to the output, or None.
-        returns: ``(N, *O, F)`` or ``(N, F, *O)``, contiguous, ``O = (S - K) // s + 1``.
+        returns: ``(N, *O, F)`` or ``(N, F, *O)`` (a view of a position-major buffer),
+        ``O = (S - K) // s + 1``.
     """
     rank = len(kernel_size)
     spatial = x.shape[1 : rank + 1] if channels_last else x.shape[2:]

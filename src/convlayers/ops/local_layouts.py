@@ -89,7 +89,7 @@ class LocalGeometry:
         return (len(_positions(self)[0]),)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=16)
 def _positions(geom: LocalGeometry) -> tuple[np.ndarray, np.ndarray]:
     """For each connected entry, in layout-3 order: its flat index in the canonical
     kernel and its flat index in the layout-2 kernel."""
@@ -126,10 +126,26 @@ def _positions(geom: LocalGeometry) -> tuple[np.ndarray, np.ndarray]:
     return canonical, dense
 
 
-@functools.lru_cache(maxsize=64)
-def _index_tensors(geom: LocalGeometry, device: str) -> tuple[torch.Tensor, torch.Tensor]:
-    canonical, dense = _positions(geom)
-    return torch.from_numpy(canonical).to(device), torch.from_numpy(dense).to(device)
+@functools.lru_cache(maxsize=32)
+def _index_tensor(geom: LocalGeometry, which: int, device: str) -> torch.Tensor:
+    """``_positions(geom)[which]`` as a torch index tensor on ``device`` (cached)."""
+    return torch.from_numpy(_positions(geom)[which]).to(device)
+
+
+@functools.lru_cache(maxsize=32)
+def _tap_mask(geom: LocalGeometry, device: str) -> torch.Tensor:
+    """Which window taps fall inside the input, shaped to broadcast over the layout-3
+    grid ``(*O, F, *K, C)`` (channels_first ``(F, *O, C, *K)``)."""
+    rank, out, kernel = geom.rank, geom.output_shape, geom.kernel_size
+    mask = np.ones((*out, *kernel), bool)
+    for d in range(rank):
+        taps = np.arange(out[d])[:, None] * geom.strides[d] - geom.pads[d][0]
+        taps = taps + np.arange(kernel[d])[None, :]
+        shape = [1] * (2 * rank)
+        shape[d], shape[rank + d] = out[d], kernel[d]
+        mask &= ((taps >= 0) & (taps < geom.input_shape[d])).reshape(shape)
+    shape = (*out, 1, *kernel, 1) if geom.channels_last else (1, *out, 1, *kernel)
+    return torch.from_numpy(mask.reshape(shape)).to(device)
 
 
 def _is_valid_layout3(geom: LocalGeometry) -> bool:
@@ -143,8 +159,9 @@ def to_canonical(kernel: torch.Tensor, geom: LocalGeometry, implementation: int)
 
     Under 'valid' padding this is a strided *view* of the stored kernel (a 2-D or
     channels_first layout 2 is then copied once): no index arithmetic per call.
-    Under 'same' the connected entries are gathered into a zero tensor (for
-    layout 3 the gradient back to the stored kernel is then a gather).
+    Under 'same' the connected entries are scattered into a zero tensor: layout 3
+    through a boolean tap mask of shape ``(*O, *K)`` (no per-entry index; the
+    gradient back is a ``masked_select``), layout 2 through cached flat indices.
     """
     if implementation == 1:
         return kernel
@@ -155,9 +172,19 @@ def to_canonical(kernel: torch.Tensor, geom: LocalGeometry, implementation: int)
         return kernel.view(filters, p, feat).permute(1, 2, 0)  # (F, P, feature)
     if implementation == 2 and geom.padding == "valid":
         return _dense_valid_view(kernel, geom)
-    canonical_idx, dense_idx = _index_tensors(geom, str(kernel.device))
-    values = kernel if implementation == 3 else kernel.reshape(-1).index_select(0, dense_idx)
-    flat = kernel.new_zeros(p * feat * filters).index_copy(0, canonical_idx, values)
+    device = str(kernel.device)
+    if implementation == 3:  # scatter the connected taps into a zero (P, F, feature) grid
+        mask = _tap_mask(geom, device)
+        if geom.channels_last:
+            grid = kernel.new_zeros((*geom.output_shape, filters, *geom.kernel_size, geom.channels))
+            grid.masked_scatter_(mask, kernel)
+            return grid.view(p, filters, feat).transpose(1, 2)
+        grid = kernel.new_zeros((filters, *geom.output_shape, geom.channels, *geom.kernel_size))
+        grid.masked_scatter_(mask, kernel)
+        return grid.view(filters, p, feat).permute(1, 2, 0)
+    values = kernel.reshape(-1).index_select(0, _index_tensor(geom, 1, device))
+    flat = kernel.new_zeros(p * feat * filters)
+    flat.index_copy_(0, _index_tensor(geom, 0, device), values)  # in place: no second copy
     return flat.view(p, feat, filters)
 
 
@@ -232,7 +259,8 @@ def convert_kernel(kernel, geom: LocalGeometry, source: int, target: int):
             f"`kernel` must have shape {expected} for implementation {source}. "
             f"Received: kernel.shape={tuple(tensor.shape)}"
         )
-    canonical_idx, dense_idx = _index_tensors(geom, str(tensor.device))
+    canonical_idx = _index_tensor(geom, 0, str(tensor.device))
+    dense_idx = _index_tensor(geom, 1, str(tensor.device))
     flat = tensor.reshape(-1)
     entries = {1: lambda: flat[canonical_idx], 2: lambda: flat[dense_idx], 3: lambda: flat}
     values = entries[source]()
