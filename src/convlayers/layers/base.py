@@ -120,6 +120,9 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
     # ----------------------------------------------------------------- identity
 
     def __getattr__(self, name: str) -> Any:
+        parameters = self.__dict__.get("_parameters")
+        if parameters is not None and name in parameters:  # weights: the hot path
+            return parameters[name]
         try:
             return nn.Module.__getattr__(self, name)
         except AttributeError:
