@@ -1,5 +1,7 @@
 """Functional Model: several inputs/outputs, shared layers, nesting, configs, errors."""
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -149,3 +151,36 @@ def test_a_model_is_a_plain_torch_module():
     clone = convlayers.Model.from_config(model.get_config())
     clone.load_state_dict(model.state_dict())
     torch.testing.assert_close(clone.eval()(data), model(data))
+
+
+def test_deepcopy_gives_an_independent_model():
+    x = convlayers.Input((6, 2))
+    model = convlayers.Model(
+        x, convlayers.Dense(1)(convlayers.Flatten()(convlayers.Conv1D(3, 2)(x)))
+    )
+    clone = copy.deepcopy(model)
+    data = torch.randn(2, 6, 2)
+    torch.testing.assert_close(clone(data), model(data))
+    with torch.no_grad():
+        clone.layers[1].kernel.add_(1.0)
+    assert not torch.allclose(clone(data), model(data))
+    assert clone.output_shape == (None, 1) and clone.layers[1] is not model.layers[1]
+
+
+def test_models_compile_with_torch_compile():
+    x = convlayers.Input((10, 2))
+    h = convlayers.SeparableConv1D(4, 3, padding="same", activation="relu")(x)
+    y = convlayers.Dense(2)(convlayers.Flatten()(convlayers.Dropout(0.5)(h)))
+    model = convlayers.Model(x, y).eval()
+    data = torch.randn(3, 10, 2)
+    compiled = torch.compile(model, backend="aot_eager", fullgraph=True)
+    torch.testing.assert_close(compiled(data), model(data))
+
+
+def test_get_layer_errors():
+    model = two_tower()
+    assert model.get_layer(index=-1).name == "head_b"
+    with pytest.raises(ValueError, match="No such layer: nope"):
+        model.get_layer("nope")
+    with pytest.raises(ValueError, match="retrieve layer at index 9 but model only has 6 layers"):
+        model.get_layer(index=9)

@@ -286,3 +286,52 @@ def test_learning_rate_scheduler():
     history = model.fit(np.ones((4, 3)), np.ones((4, 1)), epochs=3, callbacks=[schedule], verbose=0)
     assert history.history["lr"] == pytest.approx([0.1, 0.05, 0.1 / 3])
     assert model.optimizer.param_groups[0]["lr"] == pytest.approx(0.1 / 3)
+
+
+def test_a_subclassed_model_trains_with_fit():
+    class Small(convlayers.Model):
+        def __init__(self):
+            super().__init__()
+            self.conv = convlayers.Conv1D(3, 2)
+            self.head = convlayers.Dense(2)
+
+        def call(self, inputs, training=None, mask=None):
+            return self.head(torch.flatten(self.conv(inputs), 1))
+
+    model = Small()
+    model.compile("adam", "mse")
+    history = model.fit(np.ones((8, 6, 2)), np.zeros((8, 2)), epochs=2, verbose=0)
+    assert model.name == "small" and len(model.weights) == 4 and len(history.epoch) == 2
+
+
+def test_several_outputs_get_one_loss_each_and_predict_returns_a_list(rng):
+    x = convlayers.Input((4,))
+    out_a, out_b = convlayers.Dense(2, name="a")(x), convlayers.Dense(1, name="b")(x)
+    model = convlayers.Model(x, [out_a, out_b])
+    model.compile("sgd", ["mse", "mae"], metrics=["mae"])
+    data = rng.standard_normal((10, 4)).astype(np.float32)
+    ya, yb = np.zeros((10, 2), np.float32), np.zeros((10, 1), np.float32)
+    history = model.fit(data, [ya, yb], epochs=1, verbose=0)
+    assert set(history.history) == {"loss", "a_mae", "b_mae"}
+    pred_a, pred_b = model.predict(data)
+    expected = np.mean(pred_a**2) + np.mean(np.abs(pred_b))  # mse on a + mae on b, by hand
+    assert model.evaluate(data, [ya, yb], return_dict=True)["loss"] == pytest.approx(
+        expected, rel=1e-5
+    )
+    with pytest.raises(ValueError, match=r"The model has 2 output\(s\) but 1 target array"):
+        model.evaluate(data, ya)
+
+
+def test_progress_bar_shows_eta_during_an_epoch():
+    import io
+
+    from convlayers.engine.progbar import Progbar
+
+    out = io.StringIO()
+    bar = Progbar(10, stream=out, interval=0.0)
+    bar.update(3, {"loss": 0.25})
+    bar.update(10, {"loss": 0.125}, finalize=True)
+    first, last = out.getvalue().split("\r")[1:]
+    assert first.startswith(" 3/10 [========>.....................] - ETA: ")
+    assert first.endswith(" - loss: 0.2500")
+    assert last.startswith("10/10 [==============================] - ") and last.endswith("\n")
