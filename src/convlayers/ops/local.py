@@ -116,15 +116,26 @@ def _fold(dpatches: torch.Tensor, x: torch.Tensor, kernel, strides, cl: bool) ->
     windows' elements are distinct, so each tap is one strided in-place add.
     """
     rank = len(kernel)
-    dx = torch.zeros(x.shape, dtype=dpatches.dtype, device=dpatches.device)
+    unit = all(s == 1 for s in strides)
+    # with unit strides the first tap covers dx[:O]: copy it there, zero only the rest
+    dx = torch.empty(x.shape, dtype=dpatches.dtype, device=dpatches.device)
     windows = _unfold(dx, kernel, strides, cl)
     order = _patch_order(rank, cl)
     # (P, N, feat) viewed as the permuted window layout (*O, N, features)
-    view_shape = [windows.shape[a] for a in order]
-    grads = dpatches.view(view_shape)
-    inverse = [order.index(a) for a in range(len(order))]
-    grads = grads.permute(inverse)  # same axis order as `windows`
-    for tap in itertools.product(*(range(k) for k in kernel)):
+    grads = dpatches.view([windows.shape[a] for a in order])
+    grads = grads.permute([order.index(a) for a in range(len(order))])  # axes of `windows`
+    taps = itertools.product(*(range(k) for k in kernel))
+    if unit:
+        first = next(taps)
+        windows[(..., *first)].copy_(grads[(..., *first)])
+        lead = 1 if cl else 2
+        for d in range(rank):
+            index = [slice(None)] * dx.dim()
+            index[lead + d] = slice(windows.shape[lead + d], None)
+            dx[tuple(index)].zero_()
+    else:
+        dx.zero_()
+    for tap in taps:
         windows[(..., *tap)].add_(grads[(..., *tap)])
     return dx
 
