@@ -184,3 +184,34 @@ def test_get_layer_errors():
         model.get_layer("nope")
     with pytest.raises(ValueError, match="retrieve layer at index 9 but model only has 6 layers"):
         model.get_layer(index=9)
+
+
+def test_summary_of_a_graph_matches_the_keras_table(capsys):
+    two_tower().summary()
+    # tf-keras 2.21 printed this for the same model (trailing spaces stripped)
+    expected = """Model: "two"
+__________________________________________________________________________________________________
+ Layer (type)                Output Shape                 Param #   Connected to
+==================================================================================================
+ a (InputLayer)              [(None, 10, 3)]              0         []
+
+ b (InputLayer)              [(None, 10, 3)]              0         []
+
+ shared (Conv1D)             (None, 8, 4)                 40        ['a[0][0]',
+                                                                     'b[0][0]']
+
+ flat (Flatten)              (None, 32)                   0         ['shared[0][0]',
+                                                                     'shared[1][0]']
+
+ head_a (Dense)              (None, 2)                    66        ['flat[0][0]']
+
+ head_b (Dense)              (None, 1)                    33        ['flat[1][0]']
+
+==================================================================================================
+Total params: 139 (556.00 Byte)
+Trainable params: 139 (556.00 Byte)
+Non-trainable params: 0 (0.00 Byte)
+__________________________________________________________________________________________________
+"""
+    printed = "\n".join(line.rstrip() for line in capsys.readouterr().out.splitlines()) + "\n"
+    assert printed == expected

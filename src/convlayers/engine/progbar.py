@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, TextIO
+from typing import TextIO
 
 __all__ = ["Progbar"]
 
@@ -73,8 +73,3 @@ class Progbar:
 
     def __repr__(self) -> str:
         return f"Progbar(target={self.target})"
-
-    @staticmethod
-    def summary_line(values: dict[str, Any]) -> str:
-        """The ``- name: value`` part of a line."""
-        return "".join(f" - {k}: {v:.4f}" for k, v in values.items())

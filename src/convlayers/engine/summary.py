@@ -34,6 +34,9 @@ def readable_memory_size(size: float) -> str:
     return f"{size:.2f} PB"
 
 
+_BREAKS = ("),", "},", "],", "',")
+
+
 def _rows(fields: Sequence[str], positions: Sequence[int]) -> list[str]:
     """A table row; text longer than its column wraps onto further lines, as in Keras."""
     left = [str(field) for field in fields]
@@ -44,6 +47,8 @@ def _rows(fields: Sequence[str], positions: Sequence[int]) -> list[str]:
             start = positions[col - 1] if col else 0
             space = 2 if col != len(positions) - 1 else 0
             cutoff = positions[col] - start - space
+            breaks = [text[:cutoff].find(end) + len(end) for end in _BREAKS if end in text[:cutoff]]
+            cutoff = min(breaks) if breaks else cutoff  # Keras breaks after "),", "'," ...
             line += (" " if col == 0 else "") + text[:cutoff] + " " * space
             left[col] = text[cutoff:]
             line += " " * (positions[col] - len(line))

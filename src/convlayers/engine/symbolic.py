@@ -248,7 +248,13 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple[Any, ...], kwargs: dict[s
     if layer.input_spec is not None:
         for tensor in leaves:
             layer.input_spec.check(layer.name, _ShapeOnly(tensor.shape))
-    output_shapes = layer.compute_output_shape(shapes)
+    try:
+        output_shapes = layer.compute_output_shape(shapes)
+    except NotImplementedError as error:
+        raise NotImplementedError(
+            f"Layer {layer.name!r} ({type(layer).__name__}) was called on a symbolic input, "
+            "which needs its `compute_output_shape(input_shape)`; implement it."
+        ) from error
     outputs = _symbolic_outputs(output_shapes, layer.dtype)
     Node(layer, inputs, outputs, args, kwargs)
     return outputs

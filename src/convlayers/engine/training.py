@@ -254,7 +254,8 @@ class TrainingMixin:
         return_dict: bool = False,
     ) -> Any:
         """The loss (with regularization) and metrics on ``(x, y)``, in eval mode: a float,
-        ``[loss, *metrics]`` with metrics, or a dict with ``return_dict=True``."""
+        ``[loss, *metrics]`` with metrics, or a dict with ``return_dict=True``. Prints one
+        progress line unless ``verbose=0``."""
         xs, ys = self._tensors(x, "x"), self._tensors(y, "y")
         n = self._check_lengths(xs, ys)
         self._ensure_ready(xs)
@@ -275,8 +276,11 @@ class TrainingMixin:
         finally:
             self.train(was_training)
         logs = {key: total / max(n, 1) for key, total in sums.items()}
-        if verbose not in (0, "0") and verbose != "auto":
-            print(f"{n} samples" + Progbar.summary_line(logs))
+        if verbose == "auto" or int(verbose):
+            steps = max(1, -(-n // batch_size))
+            Progbar(steps, verbose=1 if verbose == "auto" else int(verbose)).update(
+                steps, logs, finalize=True
+            )
         if return_dict:
             return logs
         return logs["loss"] if len(logs) == 1 else list(logs.values())

@@ -227,21 +227,21 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Decide once per class which extras ``forward`` handles (masks, ``scope``)."""
         super().__init_subclass__(**kwargs)
-        params = inspect.signature(cls.call).parameters
+        try:
+            params = inspect.signature(cls.call).parameters
+        except (TypeError, ValueError):  # a call without a signature: no extras
+            params = {}
         cls._call_takes_mask = "mask" in params
         cls._call_takes_scope = "scope" in params
         cls._call_takes_training = "training" in params
         if isinstance(cls.__dict__.get("supports_masking"), bool):  # Keras' class attribute
             cls._supports_masking = cls.__dict__["supports_masking"]
             del cls.supports_masking
-        cls._extras = (
-            cls._call_takes_mask
-            or cls._call_takes_scope
-            or cls.compute_mask is not Layer.compute_mask
-            or cls._supports_masking
-        )
+        extras = (cls._call_takes_mask, cls._call_takes_scope, cls._supports_masking)
+        cls._extras = any(extras) or cls.compute_mask is not Layer.compute_mask
 
     _call_takes_mask = _call_takes_scope = _call_takes_training = _extras = False
+    _supports_masking = False
 
     @property
     def supports_masking(self) -> bool:
@@ -252,8 +252,6 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
     def supports_masking(self, value: bool) -> None:
         self._supports_masking = bool(value)
         self._extras = self._extras or self._supports_masking
-
-    _supports_masking = False
 
     def build(self, input_shape: Any) -> None:
         """Create the weights for inputs of ``input_shape``; subclasses override it."""
