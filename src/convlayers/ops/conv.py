@@ -10,6 +10,8 @@ once per call, as a view.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 import torch.nn.functional as F
 
@@ -66,8 +68,12 @@ def conv(
     groups: int = 1,
     channels_last: bool = True,
     name: str = "conv",
+    conv2d: Callable[..., torch.Tensor] = F.conv2d,
 ) -> torch.Tensor:
     """Keras convolution of ``x`` with a Keras-layout ``kernel``.
+
+    ``conv2d`` is the 2-D convolution that does the work, with ``F.conv2d``'s
+    signature (``ops.fast_grad`` offers variants with faster gradients).
 
     Shapes (rank 1 or 2; ``*s`` spatial):
         x: ``(N, *s, C)`` if ``channels_last`` else ``(N, C, *s)``.
@@ -81,7 +87,7 @@ def conv(
     x = to_nchw(x, rank, channels_last)
     if plan.pre_pad is not None:
         x = F.pad(x, plan.pre_pad)
-    y = F.conv2d(x, weight, bias, plan.stride, plan.padding, plan.dilation, groups)
+    y = conv2d(x, weight, bias, plan.stride, plan.padding, plan.dilation, groups)
     if plan.crop is not None:
         y = y[plan.crop]
     return from_nchw(y, rank, channels_last)

@@ -1,8 +1,8 @@
-"""``ops.conv.conv`` with hand-picked backward kernels, for the separable/depthwise hot paths.
+"""``F.conv2d`` with hand-picked backward kernels, for the separable/depthwise hot paths.
 
-The forward is exactly ``conv``'s (same padding plan, same ``F.conv2d`` call, same
-layouts); only the backward differs, with the same mathematics and the same results
-to float rounding:
+Used as ``ops.conv.conv(..., conv2d=fast_grad.conv2d)``: the forward is exactly
+``F.conv2d``; only the backward differs, with the same mathematics and the same
+results to float rounding:
 
 * the bias gradient is ``grad.sum((0, 2, 3))``: oneDNN's fused bias gradient in
   ``convolution_backward`` costs 4x more on this CPU;
@@ -17,12 +17,12 @@ differentiates the plain ``F.conv2d`` instead, so higher-order gradients still w
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 import torch.nn.functional as F
 
-from .conv import conv, from_nchw, plan_for, to_nchw
-
-__all__ = ["conv_fast_grad"]
+__all__ = ["conv2d", "conv2d_unit_width"]
 
 _convolution_backward = torch.ops.aten.convolution_backward
 
@@ -85,36 +85,22 @@ class _Conv2d(torch.autograd.Function):
         return gx, gw, gb, *none
 
 
-def conv_fast_grad(
-    x: torch.Tensor,
-    kernel: torch.Tensor,
-    bias: torch.Tensor | None,
-    strides: tuple[int, ...],
-    padding: str,
-    dilation: tuple[int, ...],
-    groups: int = 1,
-    channels_last: bool = True,
-    name: str = "conv",
-    unit_width_grad: bool = False,
-) -> torch.Tensor:
-    """``ops.conv.conv(...)`` (same arguments, shapes and results) with the backward above.
+def _fast_grad_conv2d(unit_width: bool) -> Callable[..., torch.Tensor]:
+    def conv2d(x, weight, bias, stride, padding, dilation, groups):  # F.conv2d's signature
+        tracked = torch.is_grad_enabled() and (
+            x.requires_grad or weight.requires_grad or (bias is not None and bias.requires_grad)
+        )
+        if not tracked or torch.compiler.is_compiling():
+            return F.conv2d(x, weight, bias, stride, padding, dilation, groups)
+        return _Conv2d.apply(x, weight, bias, stride, padding, dilation, groups, unit_width)
 
-    Without autograd recording (inference, ``no_grad``) and under ``torch.compile``
-    this is ``conv`` itself.
-    """
-    tracked = torch.is_grad_enabled() and (
-        x.requires_grad or kernel.requires_grad or (bias is not None and bias.requires_grad)
-    )
-    if not tracked or torch.compiler.is_compiling():
-        return conv(x, kernel, bias, strides, padding, dilation, groups, channels_last, name)
-    rank = kernel.dim() - 2
-    plan = plan_for(x, tuple(kernel.shape[:rank]), strides, padding, dilation, channels_last, name)
-    weight = kernel.unsqueeze(0).permute(3, 2, 0, 1) if rank == 1 else kernel.permute(3, 2, 0, 1)
-    v = to_nchw(x, rank, channels_last)
-    if plan.pre_pad is not None:
-        v = F.pad(v, plan.pre_pad)
-    unit_width = unit_width_grad and rank == 1
-    y = _Conv2d.apply(v, weight, bias, plan.stride, plan.padding, plan.dilation, groups, unit_width)
-    if plan.crop is not None:
-        y = y[plan.crop]
-    return from_nchw(y, rank, channels_last)
+    return conv2d
+
+
+conv2d = _fast_grad_conv2d(unit_width=False)
+conv2d.__doc__ = """``F.conv2d`` with the backward above (plain ``F.conv2d`` when nothing is
+tracked or under ``torch.compile``); pass it as ``ops.conv.conv(..., conv2d=conv2d)``."""
+
+conv2d_unit_width = _fast_grad_conv2d(unit_width=True)
+conv2d_unit_width.__doc__ = """``conv2d`` whose kernel gradient of a unit-height problem runs on
+the transposed view: for 1-D depthwise convolutions."""
