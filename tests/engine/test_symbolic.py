@@ -262,3 +262,23 @@ def test_activity_losses_are_conditional_on_the_call_inputs():
     layer(x)
     assert [float(v.detach()) for v in layer.get_losses_for(x)] == [3.0]  # |3| + |3| over batch 2
     assert layer.get_losses_for(None) == []
+
+
+class PenalizeMean(convlayers.Layer):
+    """Adds a loss in ``call``, as Keras layers do for per-call penalties."""
+
+    def call(self, inputs):
+        self.add_loss(inputs.mean())
+        return inputs
+
+
+def test_losses_added_inside_call_belong_to_that_call():
+    layer = PenalizeMean()
+    layer(torch.full((2, 2), 3.0))
+    layer(torch.full((2, 2), 5.0))
+    assert [float(v) for v in layer.losses] == [5.0]  # the first call's loss is forgotten
+    model = convlayers.Sequential([PenalizeMean(), PenalizeMean()])
+    model(torch.ones(1, 2))
+    assert [float(v) for v in model.losses] == [1.0, 1.0]
+    model(torch.zeros(1, 2))
+    assert [float(v) for v in model.losses] == [0.0, 0.0]

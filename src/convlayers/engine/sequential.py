@@ -127,7 +127,10 @@ class Sequential(Model):
             Node(self, self.inputs[0], self.outputs[0], record_history=False)
 
     def build(self, input_shape: Any = None) -> None:
-        """Fix the input shape ``(batch, ...)`` and infer every layer's output shape."""
+        """Fix the input shape ``(batch, ...)`` and infer every layer's output shape.
+
+        A layer without ``compute_output_shape`` leaves the model a plain stack (it runs,
+        but has no per-layer shapes)."""
         from ..layers.core import InputLayer
 
         if input_shape is None:
@@ -137,8 +140,15 @@ class Sequential(Model):
             layers, self._stack = self._stack, []
             self._modules.clear()
             self.add(InputLayer(batch_input_shape=shape))
-            for layer in layers:
-                self.add(layer)
+            try:
+                for layer in layers:
+                    self.add(layer)
+            except NotImplementedError:  # shapes unknown: keep the stack without a graph
+                self._input_tensor, self._outputs_by_layer, self._stack = None, [], layers
+                self._modules.clear()
+                for index, layer in enumerate(layers):
+                    self.add_module(str(index), layer)
+                self._rebuild_graph()
         self.built = True
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:

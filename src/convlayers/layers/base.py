@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import inspect
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +32,7 @@ from .layer_utils import (
     per_output,
     shapes_of,
 )
-from .loss_tracking import LossTrackingMixin
+from .loss_tracking import LossTrackingMixin, call_context
 from .node_accessors import NodeAccessorsMixin
 from .weights import WeightsMixin
 
@@ -51,13 +50,6 @@ class _WeightSpec:
     regularizer: Callable[[torch.Tensor], torch.Tensor] | None
     constraint: Callable[[torch.Tensor], torch.Tensor] | None
     trainable: bool
-
-
-class _CallContext(threading.local):
-    depth = 0
-
-
-_call_context = _CallContext()
 
 
 class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
@@ -289,7 +281,7 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
             inputs = convert_input(inputs, self._torch_dtype)
         elif inputs.dtype is not self._torch_dtype and inputs.is_floating_point():
             inputs = inputs.to(self._torch_dtype)
-        context = _call_context
+        context = call_context
         if context.depth == 0:  # a new outermost call: forget the previous call's losses
             if self._modules:
                 for layer in self._flatten_layers():

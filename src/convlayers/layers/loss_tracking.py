@@ -17,6 +17,7 @@ regularization losses are conditional on the inputs of the call that made them.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,7 +25,16 @@ import torch
 
 from ..engine.symbolic import flatten
 
-__all__ = ["LossTrackingMixin"]
+__all__ = ["LossTrackingMixin", "call_context"]
+
+
+class _CallContext(threading.local):
+    """How deep inside layer calls this thread is (0: outside any call)."""
+
+    depth = 0
+
+
+call_context = _CallContext()
 
 
 class LossTrackingMixin:
@@ -67,9 +77,13 @@ class LossTrackingMixin:
 
     def add_loss(self, losses: Any, inputs: Any = None) -> None:
         """Add a loss tensor (or a zero-argument callable returning one), or a list of them;
-        with ``inputs``, the losses are conditional on those inputs (see ``get_losses_for``)."""
+        with ``inputs``, the losses are conditional on those inputs (see ``get_losses_for``).
+
+        Called inside ``call``, the loss belongs to that call, as an activity loss does: it is
+        forgotten when the next outermost call starts."""
+        target = self._activity_losses if call_context.depth else self._added_losses
         for loss in losses if isinstance(losses, (list, tuple)) else [losses]:
-            self._added_losses.append((loss, inputs))
+            target.append((loss, inputs))
 
     @property
     def updates(self) -> list[Any]:
