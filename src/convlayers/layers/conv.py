@@ -327,6 +327,10 @@ class Conv1D(_PlainConv):
 class Conv2D(_PlainConv):
     """2-D convolution, exactly as ``tf.keras.layers.Conv2D`` (padding 'valid' or 'same').
 
+    Arguments as ``Conv1D``'s, with ints or 2-tuples for ``kernel_size``, ``strides``
+    and ``dilation_rate``; ``data_format`` defaults to ``None``, the global
+    ``convlayers.config.image_data_format()``, as in Keras.
+
     Shapes:
         input: ``(N, H, W, C)`` (channels_last) or ``(N, C, H, W)``.
         output: ``(N, H_out, W_out, F)`` or ``(N, F, H_out, W_out)``, each spatial
@@ -341,43 +345,3 @@ class Conv2D(_PlainConv):
     """
 
     rank = 2
-
-    def __init__(
-        self,
-        filters: int,
-        kernel_size: IntOrTuple,
-        strides: IntOrTuple = (1, 1),
-        padding: str = "valid",
-        data_format: str | None = None,
-        dilation_rate: IntOrTuple = (1, 1),
-        groups: int = 1,
-        activation: Any = None,
-        use_bias: bool = True,
-        kernel_initializer: Any = "glorot_uniform",
-        bias_initializer: Any = "zeros",
-        kernel_regularizer: Any = None,
-        bias_regularizer: Any = None,
-        activity_regularizer: Any = None,
-        kernel_constraint: Any = None,
-        bias_constraint: Any = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(
-            filters,
-            kernel_size,
-            strides=strides,
-            padding=padding,
-            data_format=data_format,
-            dilation_rate=dilation_rate,
-            groups=groups,
-            activation=activation,
-            use_bias=use_bias,
-            kernel_initializer=kernel_initializer,
-            bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer,
-            kernel_constraint=kernel_constraint,
-            bias_constraint=bias_constraint,
-            **kwargs,
-        )
