@@ -128,6 +128,7 @@ def test_config_round_trip_keeps_structure_and_reproduces_outputs():
         "Dense",
     ]
     assert config["layers"][1]["build_config"] == {"input_shape": (None, 12, 2)}
+    assert "build_config" not in config["layers"][0]  # as the reference writes InputLayer
     clone = convlayers.Sequential.from_config(config)
     assert clone.get_config() == config
     clone.set_weights(model.get_weights())

@@ -27,7 +27,7 @@ REFERENCE_KEYS = {
     "Activation": {"name", "trainable", "dtype", "activation"},
     "Dropout": {"name", "trainable", "dtype", "rate", "noise_shape", "seed"},
     "Reshape": {"name", "trainable", "dtype", "target_shape"},
-    "InputLayer": {"batch_input_shape", "dtype", "sparse", "ragged", "name"},
+    "InputLayer": {"batch_input_shape", "dtype", "sparse", "ragged", "name", "optional"},
 }
 
 
@@ -64,6 +64,7 @@ def test_reference_config_values():
         "sparse": False,
         "ragged": False,
         "name": "x",
+        "optional": False,
     }
 
 

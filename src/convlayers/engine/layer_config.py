@@ -47,7 +47,7 @@ def serialize_layer(layer: Any) -> dict[str, Any]:
         "config": layer.get_config(),
         "registered_name": None,
     }
-    shape = _built_input_shape(layer)
+    shape = None if class_name == "InputLayer" else _built_input_shape(layer)
     if shape is not None:
         entry["build_config"] = {"input_shape": shape}
     return entry
