@@ -71,8 +71,8 @@ class BinaryCrossentropy(Loss):
         if self.from_logits:
             values = F.binary_cross_entropy_with_logits(y_pred, y_true, reduction="none")
         else:
-            p = y_pred.clamp(EPSILON, 1 - EPSILON)
-            values = -(y_true * p.log() + (1 - y_true) * (1 - p).log())
+            p = y_pred.clamp(EPSILON, 1 - EPSILON)  # then +epsilon inside the logs, as Keras
+            values = -(y_true * (p + EPSILON).log() + (1 - y_true) * (1 - p + EPSILON).log())
         return values.mean(dim=-1)
 
 
@@ -88,13 +88,17 @@ class SparseCategoricalCrossentropy(Loss):
 
     def per_sample(self, y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
         labels = y_true.reshape(y_pred.shape[:-1]).long()
-        return -_log_probs(y_pred, self.from_logits).gather(-1, labels.unsqueeze(-1))[..., 0]
+        if self.from_logits:
+            log_p = F.log_softmax(y_pred, dim=-1)
+        else:  # Keras clips, then normalises (a softmax of the logs)
+            log_p = F.log_softmax(y_pred.clamp(EPSILON, 1 - EPSILON).log(), dim=-1)
+        return -log_p.gather(-1, labels.unsqueeze(-1))[..., 0]
 
 
 def _log_probs(y_pred: torch.Tensor, from_logits: bool) -> torch.Tensor:
     if from_logits:
         return F.log_softmax(y_pred, dim=-1)
-    p = y_pred / y_pred.sum(dim=-1, keepdim=True)
+    p = y_pred / y_pred.sum(dim=-1, keepdim=True)  # Keras normalises, then clips
     return p.clamp(EPSILON, 1 - EPSILON).log()
 
 
