@@ -342,3 +342,10 @@ def test_progress_bar_shows_eta_during_an_epoch():
     assert first.startswith(" 3/10 [========>.....................] - ETA: ")
     assert first.endswith(" - loss: 0.2500")
     assert last.startswith("10/10 [==============================] - ") and last.endswith("\n")
+
+
+def test_predict_of_a_bfloat16_model_gives_float32_arrays():
+    model = convlayers.Sequential([convlayers.Dense(2, input_shape=(3,))]).to(torch.bfloat16)
+    out = model.predict(np.ones((4, 3), np.float32))
+    assert out.dtype == np.float32 and out.shape == (4, 2)
+    assert model.dtype == "bfloat16"

@@ -34,6 +34,11 @@ from .progbar import Progbar
 __all__ = ["TrainingMixin"]
 
 
+def _to_numpy(tensor: torch.Tensor) -> np.ndarray:
+    tensor = tensor.detach().cpu()
+    return (tensor.float() if tensor.dtype == torch.bfloat16 else tensor).numpy()
+
+
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
@@ -93,6 +98,11 @@ class TrainingMixin:
                 "Make sure all arrays contain the same number of samples."
             )
         return x_sizes[0]
+
+    def _batch(self, tensors: list[torch.Tensor], index: Any) -> list[torch.Tensor]:
+        """The rows ``index`` of every tensor, on the model's device."""
+        device = next((p.device for p in self.parameters()), None)
+        return [t[index] if device is None else t[index].to(device) for t in tensors]
 
     def _forward(self, xs: list[torch.Tensor]) -> list[torch.Tensor]:
         return _as_list(self(xs[0] if len(xs) == 1 else xs))
@@ -219,7 +229,7 @@ class TrainingMixin:
         seen = 0
         for step in range(steps):
             index = order[step * batch_size : (step + 1) * batch_size]
-            xb, yb = [t[index] for t in xs], [t[index] for t in ys]
+            xb, yb = self._batch(xs, index), self._batch(ys, index)
             for callback in callback_list:
                 callback.on_train_batch_begin(step)
             preds = self._forward(xb)
@@ -265,8 +275,8 @@ class TrainingMixin:
         sums: dict[str, float] = {}
         try:
             for start in range(0, n, batch_size):
-                xb = [t[start : start + batch_size] for t in xs]
-                yb = [t[start : start + batch_size] for t in ys]
+                part = slice(start, start + batch_size)
+                xb, yb = self._batch(xs, part), self._batch(ys, part)
                 preds = self._forward(xb)
                 loss, _ = self._compiled_loss(yb, preds)
                 values = {"loss": float(loss + regularization_loss(self))}
@@ -297,10 +307,10 @@ class TrainingMixin:
         chunks: list[list[torch.Tensor]] = []
         try:
             for start in range(0, n, batch_size):
-                chunks.append(self._forward([t[start : start + batch_size] for t in xs]))
+                chunks.append(self._forward(self._batch(xs, slice(start, start + batch_size))))
         finally:
             self.train(was_training)
-        outputs = [torch.cat(parts).cpu().numpy() for parts in zip(*chunks)]
+        outputs = [_to_numpy(torch.cat(parts)) for parts in zip(*chunks)]
         return outputs[0] if len(outputs) == 1 else outputs
 
     def summary(
