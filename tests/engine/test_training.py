@@ -235,13 +235,42 @@ def test_predict_runs_in_eval_mode_and_batches():
 # ------------------------------------------------------------------- callbacks
 
 
-def test_early_stopping_restores_the_best_weights():
+def test_early_stopping_after_patience_epochs_without_improvement():
     model = dense_model()
     model.compile(torch.optim.SGD, "mse")
     model.optimizer = torch.optim.SGD(model.parameters(), lr=0.0)  # the loss never improves
     stop = callbacks.EarlyStopping(monitor="loss", patience=2)
     history = model.fit(np.ones((4, 3)), np.ones((4, 1)), epochs=20, callbacks=[stop], verbose=0)
     assert len(history.epoch) == 3 and stop.stopped_epoch == 2
+
+
+class Snapshots(callbacks.Callback):
+    """Keeps the weights at the end of every epoch."""
+
+    def on_train_begin(self, logs=None):
+        self.weights = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.weights.append(self.model.get_weights())
+
+
+def test_early_stopping_restores_the_best_weights(rng):
+    model = dense_model()
+    model.compile(torch.optim.SGD, "mse")
+    model.optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+    # a learning rate that explodes after epoch 2 makes the loss worse from then on
+    explode = callbacks.LearningRateScheduler(lambda epoch, lr: 0.05 if epoch < 2 else 5.0)
+    snapshots = Snapshots()
+    stop = callbacks.EarlyStopping(monitor="loss", patience=2, restore_best_weights=True)
+    x, y = rng.standard_normal((16, 3)), rng.standard_normal((16, 1))
+    history = model.fit(
+        x, y, batch_size=16, epochs=30, callbacks=[explode, snapshots, stop], verbose=0
+    )
+    losses_seen = history.history["loss"]
+    best = int(np.argmin(losses_seen))
+    assert len(losses_seen) < 30 and best < len(losses_seen) - 1
+    for got, want in zip(model.get_weights(), snapshots.weights[best]):
+        np.testing.assert_array_equal(got, want)
 
 
 def test_early_stopping_on_a_missing_metric_is_an_error():
