@@ -7,19 +7,13 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
+
+from .serialization import to_snake_case
 
 __all__ = ["reset_names", "to_snake_case", "unique_name"]
 
 _uids: defaultdict[str, int] = defaultdict(int)
-
-
-def to_snake_case(name: str) -> str:
-    """'SeparableConv1D' -> 'separable_conv1d', as Keras derives default layer names."""
-    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-    return name if name[0] != "_" else "private" + name
 
 
 def unique_name(class_name: str) -> str:
