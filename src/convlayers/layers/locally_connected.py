@@ -39,7 +39,18 @@ class LocallyConnected(Layer):
       See ``convlayers.ops.local_layouts`` for the orderings.
     * ``bias``: ``(*O, F)``.
 
-    Every implementation computes with the same algorithm (``ops.local``).
+    Every implementation computes with the same algorithm (``ops.local``);
+    ``get_weights_as(implementation)`` converts the weights between layouts.
+
+    Deviations from tf-keras 2.21 (where it crashes or defers the error):
+    ``strides`` <= 0, ``filters`` <= 0 and an unknown ``implementation`` raise a
+    ``ValueError`` in ``__init__`` (the reference raises ZeroDivisionError / a TF
+    shape error / its "Unrecognized implementation mode" at build time);
+    ``compute_output_shape`` refuses a non-positive output length; and a built
+    layer checks the spatial input shape it was built for (the kernel depends on it).
+    As in the reference, a channels_first bias ``(*O, F)`` is *reshaped* to
+    ``(F, *O)`` (not transposed) before it is added, and layout 1 orders a
+    channels_first patch as ``(C, *K)``.
     """
 
     rank: int = 1
