@@ -27,10 +27,8 @@ from typing import Any
 import torch
 
 from .serialization import (
+    KerasObject,
     Registry,
-    check_config_keys,
-    serialize_custom,
-    serialize_object,
     type_error,
 )
 from .validation import argument_error
@@ -82,8 +80,10 @@ def _norms(w: torch.Tensor, axis: Axis) -> torch.Tensor:
     return torch.sqrt(w.square().sum(dim=dims, keepdim=True))
 
 
-class Constraint:
+class Constraint(KerasObject):
     """Base class: ``__call__(w) -> projected w`` (identity here), ``get_config``."""
+
+    kind = "constraint"
 
     def __call__(self, w: torch.Tensor) -> torch.Tensor:
         return w
@@ -91,17 +91,6 @@ class Constraint:
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments, with the keys and values tf-keras uses."""
         return {}
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Constraint:
-        """An instance from ``get_config()`` output."""
-        config = dict(config)
-        check_config_keys(cls, config, "constraint")
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class MaxNorm(Constraint):
@@ -259,11 +248,7 @@ def serialize(constraint: Any) -> dict[str, Any] | None:
     >>> serialize(MaxNorm(3.0, axis=[0, 1]))["config"]
     {'max_value': 3.0, 'axis': [0, 1]}
     """
-    if constraint is None:
-        return None
-    if isinstance(constraint, Constraint):
-        return serialize_object(constraint, _REGISTRY.module)
-    return serialize_custom(constraint, "constraint")
+    return _REGISTRY.serialize(constraint, Constraint)
 
 
 def deserialize(

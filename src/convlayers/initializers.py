@@ -34,11 +34,9 @@ import numpy as np
 import torch
 
 from .serialization import (
+    KerasObject,
     Registry,
-    check_config_keys,
     deserialize_value,
-    serialize_custom,
-    serialize_object,
     to_snake_case,
     type_error,
 )
@@ -163,27 +161,14 @@ def _check_seed(seed: Any) -> int | None:
     return seed
 
 
-class Initializer:
+class Initializer(KerasObject):
     """Base class: ``__call__(shape, dtype=None)``, ``get_config()``, ``from_config(config)``."""
+
+    kind = "initializer"
+    ignored_config_keys = ("dtype",)  # legacy configs carry it
 
     def __call__(self, shape: Sequence[int], dtype: Any = None) -> torch.Tensor:
         raise NotImplementedError(f"{type(self).__name__} must implement __call__().")
-
-    def get_config(self) -> dict[str, Any]:
-        """The constructor arguments, with the keys and values tf-keras uses."""
-        return {}
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Initializer:
-        """An instance from ``get_config()`` output (a legacy 'dtype' key is ignored)."""
-        config = dict(config)
-        config.pop("dtype", None)
-        check_config_keys(cls, config, "initializer")
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class Zeros(Initializer):
@@ -594,11 +579,7 @@ def serialize(initializer: Any) -> dict[str, Any] | None:
     >>> serialize(Zeros())
     {'module': 'keras.initializers', 'class_name': 'Zeros', 'config': {}, 'registered_name': None}
     """
-    if initializer is None:
-        return None
-    if isinstance(initializer, Initializer):
-        return serialize_object(initializer, _REGISTRY.module)
-    return serialize_custom(initializer, "initializer")
+    return _REGISTRY.serialize(initializer, Initializer)
 
 
 def deserialize(

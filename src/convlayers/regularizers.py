@@ -27,10 +27,9 @@ import numpy as np
 import torch
 
 from .serialization import (
+    KerasObject,
     Registry,
     check_config_keys,
-    serialize_custom,
-    serialize_object,
     type_error,
 )
 from .validation import argument_error
@@ -68,8 +67,10 @@ def _single_penalty(cls_name: str, name: str, value: Any, kwargs: dict[str, Any]
     return _penalty(0.01 if value is None else value, name)
 
 
-class Regularizer:
+class Regularizer(KerasObject):
     """Base class: ``__call__(weight) -> scalar tensor``, ``get_config``, ``from_config``."""
+
+    kind = "regularizer"
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         return torch.zeros((), dtype=x.dtype)
@@ -77,17 +78,6 @@ class Regularizer:
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments, with the keys and values tf-keras uses."""
         raise NotImplementedError(f"{type(self).__name__} does not implement get_config().")
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Regularizer:
-        """An instance from ``get_config()`` output."""
-        config = dict(config)
-        check_config_keys(cls, config, "regularizer")
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class L1L2(Regularizer):
@@ -206,11 +196,7 @@ def serialize(regularizer: Any) -> dict[str, Any] | None:
     >>> serialize(L1L2(0.5, 0.25))["config"]
     {'l1': 0.5, 'l2': 0.25}
     """
-    if regularizer is None:
-        return None
-    if isinstance(regularizer, Regularizer):
-        return serialize_object(regularizer, _REGISTRY.module)
-    return serialize_custom(regularizer, "regularizer")
+    return _REGISTRY.serialize(regularizer, Regularizer)
 
 
 def deserialize(

@@ -28,6 +28,7 @@ import torch
 from .validation import argument_error
 
 __all__ = [
+    "KerasObject",
     "Registry",
     "check_config_keys",
     "deserialize_value",
@@ -139,6 +140,32 @@ def check_config_keys(factory: Callable[..., Any], config: Mapping[str, Any], ki
         )
 
 
+class KerasObject:
+    """Base of initializers, regularizers and constraints: ``from_config`` and ``repr``
+    derived from ``get_config``. ``kind`` names the family in error messages; keys in
+    ``ignored_config_keys`` are dropped by ``from_config`` (legacy configs carry them)."""
+
+    kind = "object"
+    ignored_config_keys: tuple[str, ...] = ()
+
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments, with the keys and values tf-keras uses."""
+        return {}
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Any:
+        """An instance from ``get_config()`` output."""
+        config = dict(config)
+        for key in cls.ignored_config_keys:
+            config.pop(key, None)
+        check_config_keys(cls, config, cls.kind)
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
 class Registry:
     """Known objects of one kind (e.g. 'initializer'), by class name and snake_case aliases.
 
@@ -160,6 +187,15 @@ class Registry:
             names.append(to_snake_case(obj.__name__))
         for name in names:
             self._objects[name] = obj
+
+    def serialize(self, obj: Any, base: type) -> dict[str, Any] | None:
+        """tf-keras' config dict of ``obj``: None for None, the built-in form for
+        instances of ``base``, the custom-object form for anything else."""
+        if obj is None:
+            return None
+        if isinstance(obj, base):
+            return serialize_object(obj, self.module)
+        return serialize_custom(obj, self.kind)
 
     def names(self) -> list[str]:
         """Every name this registry accepts, sorted."""
