@@ -12,14 +12,16 @@ import datetime
 import importlib
 import os
 import platform
+import statistics
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 sys.path.insert(0, str(Path(__file__).parent))
 
 import torch
-from harness import Workload, time_candidate
+from harness import Workload, time_interleaved
 
 WORKLOAD_MODULES = ["workloads_conv", "workloads_separable", "workloads_local"]
 
@@ -37,22 +39,23 @@ def load_workloads() -> list[Workload]:
     return found
 
 
-def run(workload: Workload, budget: float) -> list[dict]:
+def run(workload: Workload, rounds: int, clock) -> list[dict]:
     x = torch.randn(workload.input_shape)
+    makers = {"ours": workload.ours, **{f"raw:{k}": m for k, m in workload.raw.items()}}
+    if workload.keras3 is not None:
+        makers["keras3"] = workload.keras3
+    candidates = {}
+    for name, make in makers.items():
+        try:
+            candidates[name] = make()
+        except ImportError:  # Keras 3 is only in the benchmark's own venv
+            continue
     rows = []
-    candidates = {"ours": workload.ours()}
-    candidates.update({f"raw:{k}": make() for k, make in workload.raw.items()})
-    try:
-        if workload.keras3 is not None:
-            candidates["keras3"] = workload.keras3()
-    except ImportError:
-        pass
     for phase, train in (("fwd", False), ("train", True)):
-        times = {
-            name: time_candidate(c, x, train, budget, workload.min_reps)
-            for name, c in candidates.items()
-        }
-        rows.append({"workload": workload, "phase": phase, "times": times})
+        samples = time_interleaved(candidates, x, train, workload.rounds or rounds, clock)
+        times = {name: statistics.median(s) for name, s in samples.items()}
+        lows = {name: min(s) for name, s in samples.items()}
+        rows.append({"workload": workload, "phase": phase, "times": times, "lows": lows})
         print(workload.key, phase, {k: round(v, 4) for k, v in times.items()}, flush=True)
     return rows
 
@@ -84,24 +87,37 @@ def table(rows: list[dict]) -> str:
 
 
 def detail(rows: list[dict]) -> str:
-    lines = ["| workload | phase | candidate | ms |", "|---|---|---|---|"]
+    lines = [
+        "| workload | phase | candidate | median ms | min ms |",
+        "|---|---|---|---|---|",
+    ]
     for row in rows:
         for name, ms in row["times"].items():
-            lines.append(f"| {row['workload'].key} | {row['phase']} | {name} | {fmt(ms)} |")
+            low = fmt(row["lows"][name])
+            lines.append(f"| {row['workload'].key} | {row['phase']} | {name} | {fmt(ms)} | {low} |")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", help="workload keys (prefixes) to run")
-    parser.add_argument("--budget", type=float, default=1.5, help="seconds per timing")
+    parser.add_argument("--rounds", type=int, default=25, help="interleaved rounds per phase")
+    parser.add_argument("--threads", type=int, default=2, help="torch threads")
+    parser.add_argument(
+        "--clock",
+        choices=("wall", "thread"),
+        default="wall",
+        help="wall time, or the calling thread's CPU time (robust on a busy machine "
+        "with --threads 1)",
+    )
     parser.add_argument("--write", type=Path, help="write a markdown report here")
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
+    clock = time.perf_counter if args.clock == "wall" else time.thread_time
     workloads = [
         w for w in load_workloads() if not args.only or any(w.key.startswith(p) for p in args.only)
     ]
-    rows = [row for w in workloads for row in run(w, args.budget)]
+    rows = [row for w in workloads for row in run(w, args.rounds, clock)]
     try:
         import keras
 
@@ -121,7 +137,8 @@ def main() -> None:
                 f"{k}={os.environ.get(k, 'default')}"
                 for k in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
             ),
-            "- Times: median ms after warm-up; fwd = forward under no_grad; train = forward +"
+            f"- Times: median ms over {args.rounds} interleaved rounds after warm-up"
+            f" ({args.clock} clock); fwd = forward under no_grad; train = forward +"
             " gradient of sum(outputs) w.r.t. input and all weights.",
             "- `ours / raw` < 1 means we beat the best hand-written PyTorch variant;"
             " `keras3 / ours` > 1 means we beat Keras 3.",

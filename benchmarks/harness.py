@@ -4,13 +4,11 @@ A workload gives, for one layer and input size, our layer, the best
 hand-written PyTorch variants and the Keras 3 (torch backend) layer. Each
 candidate is timed for inference (forward under ``no_grad``) and for a
 training step (forward, then the gradient of ``sum(outputs)`` with respect to
-the input and every weight). Times are medians of repeated rounds after
-warm-up, in milliseconds.
+the input and every weight), in interleaved rounds after warm-up, in milliseconds.
 """
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,7 +41,7 @@ class Workload:
     ours: Callable[[], Candidate]
     raw: dict[str, Callable[[], Candidate]] = field(default_factory=dict)
     keras3: Callable[[], Candidate] | None = None
-    min_reps: int = 20
+    rounds: int | None = None  # fewer rounds for a very slow workload
 
 
 def _step(candidate: Candidate, x: torch.Tensor, train: bool) -> None:
@@ -57,21 +55,33 @@ def _step(candidate: Candidate, x: torch.Tensor, train: bool) -> None:
     candidate.forward(x).sum().backward()
 
 
-def time_candidate(
-    candidate: Candidate, x: torch.Tensor, train: bool, budget_s: float = 1.5, min_reps: int = 20
-) -> float:
-    """Median milliseconds of one forward (or training step) over repeated calls."""
-    if candidate.prepare is not None:
-        x = candidate.prepare(x).contiguous()
-    x = x.detach().requires_grad_(train)
-    for _ in range(3):
-        _step(candidate, x, train)
-    samples = []
-    start = time.perf_counter()
-    while len(samples) < min_reps or time.perf_counter() - start < budget_s:
-        t0 = time.perf_counter()
-        _step(candidate, x, train)
-        samples.append((time.perf_counter() - t0) * 1e3)
-        if len(samples) >= 2000:
-            break
-    return statistics.median(samples)
+def time_interleaved(
+    candidates: dict[str, Candidate],
+    x: torch.Tensor,
+    train: bool,
+    rounds: int,
+    clock: Callable[[], float] = time.perf_counter,
+) -> dict[str, list[float]]:
+    """Milliseconds per call of every candidate, sampled in interleaved rounds.
+
+    Each round runs every candidate once in turn, so all of them see the same
+    machine load; a sample averages enough calls to last about 2 ms, so tiny
+    (per-call overhead) workloads are not lost in clock resolution.
+    """
+    inputs, reps = {}, {}
+    for name, candidate in candidates.items():
+        xi = candidate.prepare(x).contiguous() if candidate.prepare is not None else x
+        inputs[name] = xi.detach().requires_grad_(train)
+        for _ in range(3):
+            _step(candidate, inputs[name], train)
+        start = time.perf_counter()
+        _step(candidate, inputs[name], train)
+        reps[name] = max(1, int(2e-3 / max(time.perf_counter() - start, 1e-7)))
+    samples: dict[str, list[float]] = {name: [] for name in candidates}
+    for _ in range(rounds):
+        for name, candidate in candidates.items():
+            start = clock()
+            for _ in range(reps[name]):
+                _step(candidate, inputs[name], train)
+            samples[name].append((clock() - start) * 1e3 / reps[name])
+    return samples

@@ -123,6 +123,5 @@ def workloads() -> list[Workload]:
                 "bare-conv1d-cf": _raw_conv1d_bare(16, 16, 3),
             },
             _keras3(c, 16, 3, padding="same"),
-            min_reps=200,
         ),
     ]
