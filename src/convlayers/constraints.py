@@ -259,10 +259,7 @@ def deserialize(
     >>> deserialize({"class_name": "MaxNorm", "config": {"max_value": 3, "axis": 0}})
     MaxNorm(max_value=3, axis=0)
     """
-    found, inner = _REGISTRY.parse(config, custom_objects)
-    if isinstance(found, type) and hasattr(found, "from_config"):
-        return found.from_config(inner or {})
-    return found
+    return _REGISTRY.deserialize(config, custom_objects)
 
 
 def get(identifier: Any) -> Any:
@@ -271,12 +268,4 @@ def get(identifier: Any) -> Any:
     >>> get("unit_norm")
     UnitNorm(axis=0)
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, str | Mapping):
-        return deserialize(identifier)
-    if isinstance(identifier, type):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise type_error("constraint", "None, a name, a config dict or a callable", identifier)
+    return _REGISTRY.get(identifier, deserialize)

@@ -590,10 +590,7 @@ def deserialize(
     >>> deserialize({"class_name": "RandomUniform", "config": {"minval": -1, "maxval": 1}})
     RandomUniform(minval=-1, maxval=1, seed=None)
     """
-    cls, inner = _REGISTRY.parse(config, custom_objects)
-    if isinstance(cls, type) and hasattr(cls, "from_config"):
-        return cls.from_config(inner or {})
-    return cls
+    return _REGISTRY.deserialize(config, custom_objects)
 
 
 def get(identifier: Any) -> Any:
@@ -604,12 +601,4 @@ def get(identifier: Any) -> Any:
     >>> get(None) is None
     True
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, str | Mapping):
-        return deserialize(identifier)
-    if isinstance(identifier, type):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise type_error("initializer", "None, a name, a config dict or a callable", identifier)
+    return _REGISTRY.get(identifier, deserialize)

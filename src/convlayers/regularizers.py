@@ -30,7 +30,6 @@ from .serialization import (
     KerasObject,
     Registry,
     check_config_keys,
-    type_error,
 )
 from .validation import argument_error
 
@@ -222,12 +221,4 @@ def get(identifier: Any) -> Any:
     >>> get("l1_l2")
     L1L2(l1=0.009999999776482582, l2=0.009999999776482582)
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, str | Mapping):
-        return deserialize(identifier)
-    if isinstance(identifier, type):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise type_error("regularizer", "None, a name, a config dict or a callable", identifier)
+    return _REGISTRY.get(identifier, deserialize)

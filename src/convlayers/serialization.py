@@ -197,6 +197,29 @@ class Registry:
             return serialize_object(obj, self.module)
         return serialize_custom(obj, self.kind)
 
+    def deserialize(
+        self, config: str | Mapping[str, Any], custom_objects: Mapping[str, Any] | None = None
+    ) -> Any:
+        """The object a name or Keras config dict describes: a registered class is made
+        with ``from_config``, anything else registered (a function) is returned as is."""
+        found, inner = self.parse(config, custom_objects)
+        if isinstance(found, type) and hasattr(found, "from_config"):
+            return found.from_config(inner or {})
+        return found
+
+    def get(self, identifier: Any, deserialize: Callable[[Any], Any]) -> Any:
+        """Keras' ``get``: None stays None, a name or config dict goes through
+        ``deserialize``, a class is instantiated, a callable is returned as is."""
+        if identifier is None:
+            return None
+        if isinstance(identifier, str | Mapping):
+            return deserialize(identifier)
+        if isinstance(identifier, type):
+            return identifier()
+        if callable(identifier):
+            return identifier
+        raise type_error(self.kind, "None, a name, a config dict or a callable", identifier)
+
     def names(self) -> list[str]:
         """Every name this registry accepts, sorted."""
         return sorted(self._objects)
