@@ -29,7 +29,7 @@ from .layers import (
     SeparableConv2D,
 )
 from .naming import reset_names as clear_session
-from .training import apply_constraints, regularization_loss
+from .plain_torch import apply_constraints, regularization_loss
 
 __version__ = "0.1.0"
 

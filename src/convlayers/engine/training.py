@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..training import apply_constraints, regularization_loss
+from ..plain_torch import apply_constraints, regularization_loss
 from . import losses as losses_module
 from . import metrics as metrics_module
 from . import optimizers
