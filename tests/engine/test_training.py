@@ -111,6 +111,20 @@ def test_compile_errors():
         dense_model().fit(np.ones((2, 3)), np.ones((2, 1)), verbose=0)
 
 
+def test_compile_keras_options_are_checked_not_ignored():
+    model = dense_model()
+    model.compile("sgd", "mse", run_eagerly=True, jit_compile=False, steps_per_execution=1)
+    assert model.compiled
+    with pytest.raises(
+        ValueError, match=r"`jit_compile` must be one of None, False\. Received: jit_compile=True"
+    ):
+        model.compile("sgd", "mse", jit_compile=True)
+    with pytest.raises(ValueError, match="Received: steps_per_execution=4"):
+        model.compile("sgd", "mse", steps_per_execution=4)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'weighted_metrics'"):
+        model.compile("sgd", "mse", weighted_metrics=["mae"])
+
+
 # ------------------------------------------------------------------------- fit
 
 

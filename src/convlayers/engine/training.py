@@ -43,6 +43,23 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
+# Keras compile options and the values that describe what this loop does anyway.
+_COMPILE_OPTIONS = {
+    "run_eagerly": (None, True, False),  # the loop is always eager
+    "jit_compile": (None, False),  # use torch.compile on the model instead
+    "steps_per_execution": (None, 1),
+}
+
+
+def _check_compile_options(options: dict[str, Any]) -> None:
+    for key, value in options.items():
+        if key not in _COMPILE_OPTIONS:
+            raise TypeError(f"compile() got an unexpected keyword argument {key!r}")
+        if value not in _COMPILE_OPTIONS[key]:
+            allowed = ", ".join(repr(v) for v in _COMPILE_OPTIONS[key])
+            raise ValueError(f"`{key}` must be one of {allowed}. Received: {key}={value!r}")
+
+
 class TrainingMixin:
     """The Keras training API; mixed into ``Model`` (which is a ``Layer``)."""
 
@@ -61,7 +78,10 @@ class TrainingMixin:
         """Set the optimizer (a Keras name, a torch optimizer class or instance), the loss
         (a name, a function ``(y_true, y_pred)``, a ``convlayers`` loss object or a torch
         loss module; one per output or one for all) and the metrics ('accuracy', 'mae',
-        'mse' or functions)."""
+        'mse' or functions). Of Keras' other options, ``run_eagerly`` is accepted (the
+        loop is always eager), ``jit_compile`` only as False (compile the model with
+        ``torch.compile`` instead) and ``steps_per_execution`` only as 1."""
+        _check_compile_options(kwargs)
         if loss is None:
             raise ValueError("`loss` must be given to compile a model. Received: loss=None")
         self._optimizer_spec = optimizer
