@@ -73,7 +73,6 @@ class Conv(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self._channels_last = self.data_format == "channels_last"
         self._channel_axis = -1 if self._channels_last else 1
-        self._linear = self.activation is activations.linear
 
     def _input_channels(self, input_shape: Any) -> tuple[tuple[int | None, ...], int]:
         """Check the rank and channel dimension of ``input_shape``; return (shape, channels)."""
@@ -134,7 +133,7 @@ class Conv(Layer):
         return (shape[0], filters, *spatial)
 
     def _activate(self, outputs: torch.Tensor) -> torch.Tensor:
-        return outputs if self._linear else self.activation(outputs)
+        return outputs if self.activation is activations.linear else self.activation(outputs)
 
     def get_config(self) -> dict[str, Any]:
         return {

@@ -98,7 +98,6 @@ class LocallyConnected(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self._channels_last = self.data_format == "channels_last"
-        self._linear = self.activation is activations.linear
         self.geometry: LocalGeometry | None = None
         self.input_spec = InputSpec(ndim=rank + 2)
 
@@ -164,7 +163,7 @@ class LocallyConnected(Layer):
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         outputs = local_conv(inputs, self.kernel, self.bias, self.geometry, self.implementation)
-        return outputs if self._linear else self.activation(outputs)
+        return outputs if self.activation is activations.linear else self.activation(outputs)
 
     def compute_output_shape(self, input_shape: Any) -> tuple[int | None, ...]:
         shape, spatial, _ = self._split(input_shape)
