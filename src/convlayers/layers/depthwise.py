@@ -11,7 +11,7 @@ from ..ops.separable import depthwise_conv
 from ..validation import argument_error, normalize_positive_int
 from .conv import Conv, IntOrTuple
 
-__all__ = ["DepthwiseConv", "DepthwiseConv1D", "DepthwiseConv2D", "check_single_group"]
+__all__ = ["DepthwiseConv", "DepthwiseConv1D", "DepthwiseConv2D", "DepthwiseKernel"]
 
 
 def check_single_group(groups: Any) -> int:
@@ -24,7 +24,40 @@ def check_single_group(groups: Any) -> int:
     return 1
 
 
-class DepthwiseConv(Conv):
+class DepthwiseKernel:
+    """The depthwise kernel ``(*k, C, depth_multiplier)`` shared by the depthwise and
+    separable layers: its arguments, its weight and its config entries."""
+
+    def _init_depthwise(
+        self, depth_multiplier: Any, initializer: Any, regularizer: Any, constraint: Any,
+        groups: Any,
+    ) -> None:  # fmt: skip
+        self.depth_multiplier = normalize_positive_int(depth_multiplier, "depth_multiplier")
+        self.groups = check_single_group(groups)
+        self.depthwise_initializer = initializers.get(initializer)
+        self.depthwise_regularizer = regularizers.get(regularizer)
+        self.depthwise_constraint = constraints.get(constraint)
+
+    def _add_depthwise_kernel(self, channels: int) -> None:
+        self.add_weight(  # type: ignore[attr-defined]
+            "depthwise_kernel",
+            (*self.kernel_size, channels, self.depth_multiplier),  # type: ignore[attr-defined]
+            initializer=self.depthwise_initializer,
+            regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint,
+        )
+
+    def _depthwise_config(self) -> dict[str, Any]:
+        return {
+            "groups": self.groups,
+            "depth_multiplier": self.depth_multiplier,
+            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
+            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
+            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
+        }
+
+
+class DepthwiseConv(DepthwiseKernel, Conv):
     """Base of DepthwiseConv1D/2D: each input channel convolved with ``depth_multiplier`` filters.
 
     Arguments as ``tf.keras.layers.DepthwiseConv2D`` (positional order included);
@@ -71,21 +104,14 @@ class DepthwiseConv(Conv):
             activity_regularizer=activity_regularizer,
             **kwargs,
         )
-        self.depth_multiplier = normalize_positive_int(depth_multiplier, "depth_multiplier")
-        self.groups = check_single_group(groups)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self._init_depthwise(
+            depth_multiplier, depthwise_initializer, depthwise_regularizer,
+            depthwise_constraint, groups,
+        )  # fmt: skip
 
     def build(self, input_shape: Any) -> None:
         shape, channels = self._input_channels(input_shape)
-        self.add_weight(
-            "depthwise_kernel",
-            (*self.kernel_size, channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
-        )
+        self._add_depthwise_kernel(channels)
         self._add_bias(channels * self.depth_multiplier)
         self._finish_build(shape, channels)
 
@@ -107,14 +133,7 @@ class DepthwiseConv(Conv):
         return self._output_shape(input_shape, channels * self.depth_multiplier)
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            **super().get_config(),
-            "groups": self.groups,
-            "depth_multiplier": self.depth_multiplier,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-        }
+        return {**super().get_config(), **self._depthwise_config()}
 
 
 class DepthwiseConv1D(DepthwiseConv):

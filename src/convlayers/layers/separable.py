@@ -10,12 +10,12 @@ from .. import constraints, initializers, regularizers
 from ..ops.separable import separable_conv
 from ..validation import normalize_positive_int
 from .conv import Conv, IntOrTuple
-from .depthwise import check_single_group
+from .depthwise import DepthwiseKernel
 
 __all__ = ["SeparableConv", "SeparableConv1D", "SeparableConv2D"]
 
 
-class SeparableConv(Conv):
+class SeparableConv(DepthwiseKernel, Conv):
     """Base of SeparableConv1D/2D: a depthwise convolution, then a pointwise one, plus bias.
 
     Arguments as ``tf.keras.layers.SeparableConv2D`` (positional order included).
@@ -73,13 +73,12 @@ class SeparableConv(Conv):
             **kwargs,
         )
         self.filters = normalize_positive_int(filters, "filters")
-        self.depth_multiplier = normalize_positive_int(depth_multiplier, "depth_multiplier")
-        self.groups = check_single_group(groups)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self._init_depthwise(
+            depth_multiplier, depthwise_initializer, depthwise_regularizer,
+            depthwise_constraint, groups,
+        )  # fmt: skip
         self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
         self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
         self.pointwise_constraint = constraints.get(pointwise_constraint)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
@@ -87,13 +86,7 @@ class SeparableConv(Conv):
 
     def build(self, input_shape: Any) -> None:
         shape, channels = self._input_channels(input_shape)
-        self.add_weight(
-            "depthwise_kernel",
-            (*self.kernel_size, channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
-        )
+        self._add_depthwise_kernel(channels)
         self.add_weight(
             "pointwise_kernel",
             (*(1,) * self.rank, channels * self.depth_multiplier, self.filters),
@@ -125,16 +118,12 @@ class SeparableConv(Conv):
         return {
             **super().get_config(),
             "filters": self.filters,
-            "groups": self.groups,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "depth_multiplier": self.depth_multiplier,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
+            **self._depthwise_config(),
             "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
             "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
             "pointwise_constraint": constraints.serialize(self.pointwise_constraint),
         }
 
