@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["standardize_dtype", "to_torch_dtype"]
+__all__ = ["dtype_name", "standardize_dtype", "to_torch_dtype"]
 
 _FLOAT_DTYPES: dict[str, torch.dtype] = {
     "float16": torch.float16,
@@ -21,19 +21,24 @@ _FLOAT_DTYPES: dict[str, torch.dtype] = {
 }
 
 
+def dtype_name(value: Any) -> str:
+    """The name ('float32', 'int64', ...) of a dtype given as a torch dtype, a string or
+    anything NumPy reads as a dtype; TypeError for anything else."""
+    if isinstance(value, torch.dtype):
+        return str(value).removeprefix("torch.")
+    if isinstance(value, str):
+        return value
+    return np.dtype(value).name
+
+
 def standardize_dtype(value: Any) -> str:
     """A floating dtype given by name, torch dtype or NumPy dtype, as its Keras name."""
     if value is None:
         return "float32"
-    if isinstance(value, torch.dtype):
-        name = str(value).removeprefix("torch.")
-    elif isinstance(value, str):
-        name = value
-    else:
-        try:
-            name = np.dtype(value).name
-        except TypeError:
-            name = repr(value)
+    try:
+        name = dtype_name(value)
+    except TypeError:
+        name = repr(value)
     if name not in _FLOAT_DTYPES:
         raise ValueError(
             "`dtype` must be one of 'float32', 'float64', 'bfloat16', 'float16'. "

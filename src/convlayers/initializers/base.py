@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..dtypes import dtype_name
 from ..serialization import KerasObject, type_error
 from ..validation import argument_error
 
@@ -52,13 +53,10 @@ def _as_dtype(dtype: Any) -> torch.dtype:
         return torch.float32
     if isinstance(dtype, torch.dtype):
         return dtype
-    if isinstance(dtype, str):
-        name = dtype
-    else:
-        try:
-            name = np.dtype(dtype).name
-        except TypeError:
-            raise type_error("dtype", "a torch dtype or a dtype name", dtype) from None
+    try:
+        name = dtype_name(dtype)
+    except TypeError:
+        raise type_error("dtype", "a torch dtype or a dtype name", dtype) from None
     found = getattr(torch, name, None)
     if not isinstance(found, torch.dtype):
         raise argument_error("dtype", "a torch dtype or a dtype name such as 'float32'", dtype)
