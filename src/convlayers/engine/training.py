@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..layers.layer_utils import to_numpy
 from ..plain_torch import apply_constraints, regularization_loss
 from . import losses as losses_module
 from . import metrics as metrics_module
@@ -32,11 +33,6 @@ from .callbacks import Callback, History
 from .progbar import Progbar
 
 __all__ = ["TrainingMixin"]
-
-
-def _to_numpy(tensor: torch.Tensor) -> np.ndarray:
-    tensor = tensor.detach().cpu()
-    return (tensor.float() if tensor.dtype == torch.bfloat16 else tensor).numpy()
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -330,7 +326,7 @@ class TrainingMixin:
                 chunks.append(self._forward(self._batch(xs, slice(start, start + batch_size))))
         finally:
             self.train(was_training)
-        outputs = [_to_numpy(torch.cat(parts)) for parts in zip(*chunks)]
+        outputs = [to_numpy(torch.cat(parts), copy=False) for parts in zip(*chunks)]
         return outputs[0] if len(outputs) == 1 else outputs
 
     def summary(

@@ -71,12 +71,12 @@ def convert_input(value: Any, dtype: torch.dtype) -> Any:
     return value
 
 
-def to_numpy(weight: torch.Tensor) -> np.ndarray:
-    """A copy of ``weight`` as a NumPy array (bfloat16 as float32)."""
-    weight = weight.detach().cpu()
-    if weight.dtype == torch.bfloat16:
-        weight = weight.float()
-    return weight.numpy().copy()
+def to_numpy(tensor: torch.Tensor, copy: bool = True) -> np.ndarray:
+    """``tensor`` as a NumPy array (bfloat16 as float32); ``copy=False`` may share its memory."""
+    tensor = tensor.detach().cpu()
+    if tensor.dtype == torch.bfloat16:
+        tensor = tensor.float()
+    return tensor.numpy().copy() if copy else tensor.numpy()
 
 
 def shapes_of(inputs: Any) -> Any:
