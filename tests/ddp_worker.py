@@ -60,5 +60,9 @@ def run(rank, world_size, port, x, y, steps, out_path):
         if rank == 0:
             with open(out_path, "wb") as file:
                 np.savez(file, *model.get_weights())
+        # Both ranks finish before either tears gloo down, and DDP's reducer goes first:
+        # a rank destroying the group while its peer still holds it aborts the peer.
+        del ddp
+        dist.barrier()
     finally:
         dist.destroy_process_group()
