@@ -1,7 +1,6 @@
 """Worker of the DistributedDataParallel test (importable by spawned processes)."""
 
 import datetime
-import os
 
 import numpy as np
 import torch
@@ -43,13 +42,19 @@ def train_steps(model, forward, x, y, steps):
         convlayers.apply_constraints(model)
 
 
-def run(rank, world_size, port, x, y, steps, out_path):
-    """One DDP rank: train on its shard of the batch; rank 0 saves the weights."""
-    os.environ["MASTER_ADDR"] = "127.0.0.1"
-    os.environ["MASTER_PORT"] = str(port)
+def run(rank, world_size, store_path, x, y, steps, out_path):
+    """One DDP rank: train on its shard of the batch; rank 0 saves the weights.
+
+    The ranks meet through a file store: no TCP port to pick (and lose to a race), and
+    no rank hosting a store its peer still talks to while tearing down.
+    """
     torch.set_num_threads(1)
     dist.init_process_group(
-        "gloo", rank=rank, world_size=world_size, timeout=datetime.timedelta(seconds=30)
+        "gloo",
+        init_method=f"file://{store_path}",
+        rank=rank,
+        world_size=world_size,
+        timeout=datetime.timedelta(seconds=60),
     )
     try:
         model = make_model()

@@ -1,17 +1,9 @@
 """Models train under DDP: 2 CPU processes (gloo) match 1 process on the full batch."""
 
-import socket
-
 import ddp_worker
 import numpy as np
 import torch
 import torch.multiprocessing as mp
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_two_process_ddp_equals_single_process_full_batch(rng, tmp_path):
@@ -19,7 +11,8 @@ def test_two_process_ddp_equals_single_process_full_batch(rng, tmp_path):
     y = torch.tensor(rng.standard_normal((16, 1)), dtype=torch.float32)
     steps = 5
     out_path = tmp_path / "ddp.npz"
-    mp.spawn(ddp_worker.run, args=(2, free_port(), x, y, steps, str(out_path)), nprocs=2, join=True)
+    store = str(tmp_path / "store")
+    mp.spawn(ddp_worker.run, args=(2, store, x, y, steps, str(out_path)), nprocs=2, join=True)
 
     single = ddp_worker.make_model()
     initial = single.get_weights()
