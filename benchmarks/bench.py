@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import datetime
 import importlib
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -58,6 +60,63 @@ def run(workload: Workload, rounds: int, clock) -> list[dict]:
         rows.append({"workload": workload, "phase": phase, "times": times, "lows": lows})
         print(workload.key, phase, {k: round(v, 4) for k, v in times.items()}, flush=True)
     return rows
+
+
+# tf-keras implementations timed per size: on (b) implementation 2 trains a dense 2.1 GB
+# kernel and implementation 3 enumerates 5.2 M kernel entries in Python at build; both are
+# many times slower than implementation 1 there (shared/PEERS.md), so only 1 is timed.
+TFKERAS_RUNS = {"a": (1, 2, 3), "b": (1,)}
+
+
+def tfkeras_times(python: str, sizes: set[str]) -> tuple[dict, dict]:
+    """Time tf-keras LocallyConnected1D (``tfkeras_local.py``, in the reference venv
+    ``python``) under tf.function: ``{size: {phase: (median ms, implementation)}}`` with
+    the fastest implementation per phase, and the versions it ran."""
+    only = [f"{size}-i{impl}" for size in sorted(sizes) for impl in TFKERAS_RUNS[size]]
+    script = Path(__file__).with_name("tfkeras_local.py")
+    env = {**os.environ, "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    done = subprocess.run(
+        [python, str(script), "--graph-only", "--json", "--only", *only],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    best: dict[str, dict[str, tuple[float, int]]] = {}
+    versions = {}
+    for line in done.stdout.splitlines():
+        if not line.startswith("{"):
+            continue
+        record = json.loads(line)
+        if "versions" in record:
+            versions = record["versions"]
+            continue
+        phases = best.setdefault(record["size"], {})
+        for phase in ("fwd", "train"):
+            ms = record[f"tf.function {phase}"][0]
+            if phase not in phases or ms < phases[phase][0]:
+                phases[phase] = (ms, record["implementation"])
+        print("tf-keras", record, flush=True)
+    return best, versions
+
+
+def tfkeras_table(rows: list[dict], best: dict) -> str:
+    lines = [
+        "| workload | phase | ours ms | tf-keras tf.function ms (best implementation) "
+        "| tf-keras / ours |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        size = row["workload"].tfkeras
+        if size not in best:
+            continue
+        ms, impl = best[size][row["phase"]]
+        ours = row["times"]["ours"]
+        lines.append(
+            f"| {row['workload'].title} | {row['phase']} | {fmt(ours)} | {fmt(ms)} (i{impl}) "
+            f"| {ms / ours:.1f} |"
+        )
+    return "\n".join(lines)
 
 
 def fmt(ms: float) -> str:
@@ -111,12 +170,21 @@ def main() -> None:
         "with --threads 1)",
     )
     parser.add_argument("--write", type=Path, help="write a markdown report here")
+    parser.add_argument(
+        "--tfkeras-python",
+        help="python of a venv with tensorflow + tf_keras 2.21 (tools/README.md): time "
+        "tf-keras LocallyConnected1D in this run too (before ours, in its own process)",
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     clock = time.perf_counter if args.clock == "wall" else time.thread_time
     workloads = [
         w for w in load_workloads() if not args.only or any(w.key.startswith(p) for p in args.only)
     ]
+    sizes = {w.tfkeras for w in workloads if w.tfkeras}
+    tf_best, tf_versions = (
+        tfkeras_times(args.tfkeras_python, sizes) if args.tfkeras_python and sizes else ({}, {})
+    )
     rows = [row for w in workloads for row in run(w, args.rounds, clock)]
     try:
         import keras
@@ -145,7 +213,16 @@ def main() -> None:
             "",
         ]
     )
-    report = f"{header}\n{table(rows)}\n\n## Every candidate\n\n{detail(rows)}\n"
+    report = f"{header}\n{table(rows)}\n"
+    if tf_best:
+        report += (
+            f"\n## LocallyConnected1D against tf-keras (tensorflow {tf_versions['tensorflow']},"
+            f" tf_keras {tf_versions['tf_keras']}, same run, 2 intra-op threads)\n\n"
+            "tf-keras timed first, in its own process (`tfkeras_local.py`), median ms under"
+            " tf.function of the fastest `implementation`; ours per stored layout.\n\n"
+            f"{tfkeras_table(rows, tf_best)}\n"
+        )
+    report += f"\n## Every candidate\n\n{detail(rows)}\n"
     print(report)
     if args.write:
         args.write.write_text(report)

@@ -42,6 +42,7 @@ class Workload:
     raw: dict[str, Callable[[], Candidate]] = field(default_factory=dict)
     keras3: Callable[[], Candidate] | None = None
     rounds: int | None = None  # fewer rounds for a very slow workload
+    tfkeras: str | None = None  # size key of this workload in ``tfkeras_local.py``
 
 
 def _step(candidate: Candidate, x: torch.Tensor, train: bool) -> None:

@@ -4,16 +4,19 @@ Runs only in the reference venv (TensorFlow + tf_keras), never imported by bench
 
     TF_USE_LEGACY_KERAS=1 MALLOC_MMAP_THRESHOLD_=33554432 \\
         MALLOC_TRIM_THRESHOLD_=4294967296 /work/venvs/tfref/bin/python \\
-        benchmarks/tfkeras_local.py [--only a-i1 b-i3] [--budget 1.5]
+        benchmarks/tfkeras_local.py [--only a-i1 b-i3] [--budget 1.5] [--graph-only] [--json]
 
 For each workload and ``implementation`` it prints the median (and min) ms of a
 forward and of a training step (forward + gradients of ``sum(outputs)`` w.r.t. the
 input and every weight), eager and under ``tf.function``, with 2 intra-op threads.
+``bench.py --tfkeras-python`` runs it with ``--graph-only --json`` (one JSON object per
+line) to put tf-keras beside our layer in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import time
@@ -44,7 +47,7 @@ def timed(fn, budget: float, min_reps: int) -> tuple[float, float]:
     return statistics.median(samples), min(samples)
 
 
-def run(key: str, impl: int, budget: float) -> dict:
+def run(key: str, impl: int, budget: float, graph_only: bool) -> dict:
     size = SIZES[key]
     x = tf.random.normal((size["batch"], size["length"], size["channels"]))
     t0 = time.perf_counter()
@@ -64,12 +67,13 @@ def run(key: str, impl: int, budget: float) -> dict:
     fwd_fn, train_fn = tf.function(fwd), tf.function(train)
     min_reps = 3 if (key, impl) == ("b", 2) else 20
     result = {"build_s": round(build_s, 2)}
-    for name, fn in (
+    timings = [
         ("eager fwd", fwd),
         ("eager train", train),
         ("tf.function fwd", lambda: fwd_fn().numpy()),
         ("tf.function train", lambda: [g.numpy() for g in train_fn()]),
-    ):
+    ]
+    for name, fn in timings[2:] if graph_only else timings:
         med, best = timed(fn, budget, min_reps)
         result[name] = (round(med, 3), round(best, 3))
     return result
@@ -79,16 +83,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", help="e.g. a-i1 b-i3")
     parser.add_argument("--budget", type=float, default=1.5)
+    parser.add_argument("--graph-only", action="store_true", help="skip the eager timings")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
     args = parser.parse_args()
     tf.config.threading.set_intra_op_parallelism_threads(2)
     tf.config.threading.set_inter_op_parallelism_threads(2)
-    print(f"tensorflow {tf.__version__}, tf_keras {tf_keras.__version__}; ms as (median, min)")
+    versions = {"tensorflow": tf.__version__, "tf_keras": tf_keras.__version__}
+    if args.json:
+        print(json.dumps({"versions": versions}), flush=True)
+    else:
+        print(f"tensorflow {tf.__version__}, tf_keras {tf_keras.__version__}; ms as (median, min)")
     for key in SIZES:
         for impl in (1, 2, 3):
             name = f"{key}-i{impl}"
             if args.only and name not in args.only:
                 continue
-            print(name, run(key, impl, args.budget), flush=True)
+            result = run(key, impl, args.budget, args.graph_only)
+            if args.json:
+                print(json.dumps({"size": key, "implementation": impl, **result}), flush=True)
+            else:
+                print(name, result, flush=True)
 
 
 if __name__ == "__main__":

@@ -71,6 +71,7 @@ def workloads() -> list[Workload]:
                     raw,
                     None,
                     rounds=5 if (key, impl) == ("b", 2) else None,
+                    tfkeras=key,
                 )
             )
     return found
