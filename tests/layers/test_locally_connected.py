@@ -131,8 +131,18 @@ NP_GRID = [
 ]
 
 
+@pytest.fixture(params=["one-piece", "pieces"])
+def patch_pieces(request, monkeypatch):
+    """Run a test as is, and again with the patch copies split into one piece per row
+    (``ops.local`` splits only copies above ``_MIN_PIECE`` elements: test sizes are below)."""
+    if request.param == "pieces":
+        monkeypatch.setattr(convlayers.ops.local, "_MIN_PIECE", 1)
+        monkeypatch.setattr(convlayers.ops.local, "_MAX_PIECES", 10**6)
+    return request.param
+
+
 @pytest.mark.parametrize(("rank", "impl", "padding", "fmt", "s", "k"), NP_GRID)
-def test_matches_numpy_reference(rng, rank, impl, padding, fmt, s, k):
+def test_matches_numpy_reference(rng, rank, impl, padding, fmt, s, k, patch_pieces):
     spatial = (9,) if rank == 1 else (6, 5)
     ks = (k,) if rank == 1 else (k, 5 - k)
     ss = (s,) if rank == 1 else (s, 4 - s)
@@ -221,7 +231,7 @@ def test_conversion_errors():
         (2, 3, "valid", "channels_first", 1),
     ],
 )
-def test_gradcheck(rng, rank, impl, padding, fmt, strides):
+def test_gradcheck(rng, rank, impl, padding, fmt, strides, patch_pieces):
     spatial = (7,) if rank == 1 else (5, 4)
     shape = (2, *spatial, 2) if fmt == "channels_last" else (2, 2, *spatial)
     layer = LAYERS[rank](

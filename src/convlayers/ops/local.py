@@ -7,11 +7,15 @@ windows of position ``p`` and ``W`` the canonical ``(P, prod(K) * C, F)`` kernel
 
 * Forward: for a channels_last 1-D input the patches are a zero-copy strided view
   of the input (``unfold`` + a merge of the tap and channel axes), which BLAS reads
-  directly; otherwise they are one copy. One ``bmm`` into a ``(P, N, F)``
-  buffer, returned as an ``(N, *O, F)`` / ``(N, F, *O)`` view with the bias added
-  in place: no output-sized copy, and no weight-sized or ``(L*C) x (P*F)`` matrix.
-* Backward (``_LocalMatmul``): ``dW = patches^T @ dy`` (one ``bmm``, written in the
-  stride order of ``W`` so the gradient of a view needs no copy), and the input
+  directly, and one ``bmm`` computes the ``(P, N, F)`` output. Otherwise the patches
+  are copied in pieces of about the input's size, each ``bmm``-ed straight into its
+  rows of the output (``prod(K)`` copies of the input are never held at once). The
+  ``(P, N, F)`` buffer is returned as an ``(N, *O, F)`` / ``(N, F, *O)`` view with the
+  bias added in place: no output-sized copy, and no weight-sized or
+  ``(L*C) x (P*F)`` matrix.
+* Backward (``_LocalMatmul``): ``dW = patches^T @ dy`` (``bmm`` on the same patch
+  pieces, written in the stride order of ``W`` so the gradient of a view needs no
+  copy), and the input
   gradient ``dpatches = dy @ W^T`` (one ``bmm``) folded back into ``dx`` with one
   strided in-place add per kernel tap (``prod(K)`` adds, each over non-overlapping
   positions) instead of ``unfold``'s index scatter.
@@ -52,12 +56,40 @@ def _patch_order(rank: int, cl: bool) -> tuple[int, ...]:
     return (*out_axes, 0, *features)
 
 
-def _patches(x: torch.Tensor, kernel, strides, cl: bool) -> torch.Tensor:
-    """``(P, N, prod(K) * C)`` patches: a view when the strides allow, else a copy."""
-    view = _unfold(x, kernel, strides, cl).permute(_patch_order(len(kernel), cl))
-    if len(kernel) == 1:
-        return view.reshape(view.shape[0], x.shape[0], -1)
-    return view.reshape(math.prod(view.shape[: len(kernel)]), x.shape[0], -1)
+_MAX_PIECES = 16
+_MIN_PIECE = 1 << 20  # elements (4 MiB of float32): below, per-piece overhead outweighs the saving
+
+
+def _mergeable(t: torch.Tensor, start: int, stop: int) -> bool:
+    """Whether axes ``start:stop`` of ``t`` merge into one axis without a copy."""
+    axes = [a for a in range(start, stop) if t.shape[a] != 1]
+    return all(t.stride(a) == t.stride(b) * t.shape[b] for a, b in itertools.pairwise(axes))
+
+
+def _patch_pieces(x: torch.Tensor, kernel, strides, cl: bool):
+    """The ``(P, N, prod(K) * C)`` patches as ``(positions, patches)`` pieces, in order.
+
+    One piece, a zero-copy view, when the memory allows (channels_last 1-D); otherwise
+    copies of whole rows of the first output axis, each of about the input's size but
+    at least ``_MIN_PIECE`` elements (at most ``_MAX_PIECES`` pieces), so a large
+    forward never holds ``prod(K)`` copies of its input at once, and a small one does
+    not pay per-piece overhead. ``positions`` is the slice of ``P`` a piece covers.
+    """
+    rank = len(kernel)
+    windows = _unfold(x, kernel, strides, cl).permute(_patch_order(rank, cl))  # (*O, N, *feat)
+    n, rows = x.shape[0], windows.shape[0]
+    feat = math.prod(windows.shape[rank + 1 :])
+    per_row = windows[0].numel()
+    if torch.compiler.is_compiling() or (
+        _mergeable(windows, 0, rank) and _mergeable(windows, rank + 1, windows.dim())
+    ):
+        yield slice(None), windows.reshape(-1, n, feat)
+        return
+    step = max(1, max(x.numel(), _MIN_PIECE) // per_row, -(-rows // _MAX_PIECES))
+    positions = per_row // (n * feat)  # output positions per row
+    for r in range(0, rows, step):
+        piece = windows[r : r + step]
+        yield slice(r * positions, (r + piece.shape[0]) * positions), piece.reshape(-1, n, feat)
 
 
 def _output_view(y: torch.Tensor, out_shape, cl: bool) -> torch.Tensor:
@@ -69,8 +101,29 @@ def _output_view(y: torch.Tensor, out_shape, cl: bool) -> torch.Tensor:
     return y.permute(rank, rank + 1, *range(rank))
 
 
+def _stack_pieces(pieces, matmul, shape, like: torch.Tensor) -> torch.Tensor:
+    """``matmul(positions, patches, out)`` over the patch pieces, stacked along ``P``.
+
+    A single (view) piece returns ``matmul``'s own result (``out=None``); several are
+    written straight into one ``shape`` buffer, each into its positions' rows.
+    """
+    positions, patches = next(pieces)
+    if positions == slice(None):
+        return matmul(positions, patches, None)
+    out = like.new_empty(shape)
+    matmul(positions, patches, out[positions])
+    for positions, patches in pieces:
+        matmul(positions, patches, out[positions])
+    return out
+
+
 def _forward(x, weight, bias, kernel, strides, out_shape, cl: bool) -> torch.Tensor:
-    y = _output_view(torch.bmm(_patches(x, kernel, strides, cl), weight), out_shape, cl)
+    def matmul(positions, patches, out):
+        return torch.bmm(patches, weight[positions], out=out)
+
+    shape = (weight.shape[0], x.shape[0], weight.shape[2])
+    y = _stack_pieces(_patch_pieces(x, kernel, strides, cl), matmul, shape, weight)
+    y = _output_view(y, out_shape, cl)
     return y if bias is None else y.add_(bias)
 
 
@@ -95,13 +148,11 @@ class _LocalMatmul(torch.autograd.Function):
         # grad in the output layout -> (P, N, F) view
         perm = [*range(1, rank + 1), 0, rank + 1] if cl else [*range(2, rank + 2), 0, 1]
         dy = grad.permute(perm).reshape(-1, grad.shape[0], weight.shape[2])
+        if dy.stride(-1) != 1 and dy.stride(-2) != 1:  # e.g. channels_first: BLAS would copy
+            dy = dy.contiguous()  # each (N, F) matrix of every batched product
         dx = dweight = dbias = None
         if ctx.needs_input_grad[1]:
-            patches = _patches(x, kernel, strides, cl)
-            if weight.stride(-1) == 1 or weight.stride(-2) != 1:
-                dweight = torch.bmm(patches.transpose(1, 2), dy)
-            else:  # W is a transposed view: produce (P, F, feat) and hand back its transpose
-                dweight = torch.bmm(dy.transpose(1, 2), patches).transpose(1, 2)
+            dweight = _kernel_grad(x, dy, weight, kernel, strides, cl)
         if ctx.needs_input_grad[0]:
             dx = _fold(torch.bmm(dy, weight.transpose(1, 2)), x, kernel, strides, cl)
         if has_bias and ctx.needs_input_grad[2]:
@@ -109,8 +160,29 @@ class _LocalMatmul(torch.autograd.Function):
         return dx, dweight, dbias, None, None, None, None
 
 
+def _kernel_grad(x, dy, weight, kernel, strides, cl: bool) -> torch.Tensor:
+    """``dW = patches^T @ dy`` per position, ``(P, feat, F)``, piece by piece.
+
+    When ``W`` is a transposed view (layout 3), ``(P, F, feat)`` is computed and its
+    transpose returned, so the gradient has the strides of ``W`` (no copy).
+    """
+    p, feat, filters = weight.shape
+    pieces = _patch_pieces(x, kernel, strides, cl)
+    if weight.stride(-1) != 1 and weight.stride(-2) == 1:
+
+        def transposed(positions, patches, out):
+            return torch.bmm(dy[positions].transpose(1, 2), patches, out=out)
+
+        return _stack_pieces(pieces, transposed, (p, filters, feat), weight).transpose(1, 2)
+
+    def matmul(positions, patches, out):
+        return torch.bmm(patches.transpose(1, 2), dy[positions], out=out)
+
+    return _stack_pieces(pieces, matmul, (p, feat, filters), weight)
+
+
 def _fold(dpatches: torch.Tensor, x: torch.Tensor, kernel, strides, cl: bool) -> torch.Tensor:
-    """The adjoint of ``_patches``: add each tap's slice of ``dpatches`` into ``dx``.
+    """The adjoint of ``_patch_pieces``: add each tap's slice of ``dpatches`` into ``dx``.
 
     ``dx`` is unfolded exactly like ``x`` in the forward; for a fixed tap the
     windows' elements are distinct, so each tap is one strided in-place add.
