@@ -60,36 +60,33 @@ _MAX_PIECES = 16
 _MIN_PIECE = 1 << 20  # elements (4 MiB of float32): below, per-piece overhead outweighs the saving
 
 
-def _mergeable(t: torch.Tensor, start: int, stop: int) -> bool:
-    """Whether axes ``start:stop`` of ``t`` merge into one axis without a copy."""
-    axes = [a for a in range(start, stop) if t.shape[a] != 1]
-    return all(t.stride(a) == t.stride(b) * t.shape[b] for a, b in itertools.pairwise(axes))
+def _patch_pieces(x: torch.Tensor, kernel, strides, cl: bool) -> list:
+    """The ``(P, N, prod(K) * C)`` patches as pieces ``(positions, windows)``, in order.
 
-
-def _patch_pieces(x: torch.Tensor, kernel, strides, cl: bool):
-    """The ``(P, N, prod(K) * C)`` patches as ``(positions, patches)`` pieces, in order.
-
-    One piece, a zero-copy view, when the memory allows (channels_last 1-D); otherwise
-    copies of whole rows of the first output axis, each of about the input's size but
-    at least ``_MIN_PIECE`` elements (at most ``_MAX_PIECES`` pieces), so a large
-    forward never holds ``prod(K)`` copies of its input at once, and a small one does
-    not pay per-piece overhead. ``positions`` is the slice of ``P`` a piece covers.
+    ``positions`` is the slice of ``P`` a piece covers and ``windows`` its
+    ``(*O, N, *features)`` window view; ``_patch_matrix`` turns it into patches at use.
+    For a contiguous channels_last 1-D input that is a zero-copy view (the tap and
+    channel axes merge); otherwise it is a copy. Copies above ``_MIN_PIECE`` elements
+    come as whole rows of the first output axis of about the input's size each (at most
+    ``_MAX_PIECES`` pieces), so a large forward never holds ``prod(K)`` copies of its
+    input at once and a small one pays no per-piece overhead.
     """
     rank = len(kernel)
-    windows = _unfold(x, kernel, strides, cl).permute(_patch_order(rank, cl))  # (*O, N, *feat)
-    n, rows = x.shape[0], windows.shape[0]
-    feat = math.prod(windows.shape[rank + 1 :])
-    per_row = windows[0].numel()
-    if torch.compiler.is_compiling() or (
-        _mergeable(windows, 0, rank) and _mergeable(windows, rank + 1, windows.dim())
-    ):
-        yield slice(None), windows.reshape(-1, n, feat)
-        return
+    windows = _unfold(x, kernel, strides, cl).permute(_patch_order(rank, cl))
+    if (rank == 1 and cl) or windows.numel() <= _MIN_PIECE or torch.compiler.is_compiling():
+        return [(slice(None), windows)]
+    rows, per_row = windows.shape[0], windows[0].numel()
     step = max(1, max(x.numel(), _MIN_PIECE) // per_row, -(-rows // _MAX_PIECES))
-    positions = per_row // (n * feat)  # output positions per row
-    for r in range(0, rows, step):
-        piece = windows[r : r + step]
-        yield slice(r * positions, (r + piece.shape[0]) * positions), piece.reshape(-1, n, feat)
+    positions = math.prod(windows.shape[1:rank])  # output positions per row
+    return [
+        (slice(r * positions, min(r + step, rows) * positions), windows[r : r + step])
+        for r in range(0, rows, step)
+    ]
+
+
+def _patch_matrix(windows: torch.Tensor, rank: int) -> torch.Tensor:
+    """``(*O, N, *features)`` windows as ``(P, N, features)`` patches (a view if possible)."""
+    return windows.reshape(-1, windows.shape[rank], math.prod(windows.shape[rank + 1 :]))
 
 
 def _output_view(y: torch.Tensor, out_shape, cl: bool) -> torch.Tensor:
@@ -101,19 +98,18 @@ def _output_view(y: torch.Tensor, out_shape, cl: bool) -> torch.Tensor:
     return y.permute(rank, rank + 1, *range(rank))
 
 
-def _stack_pieces(pieces, matmul, shape, like: torch.Tensor) -> torch.Tensor:
+def _stack_pieces(pieces: list, rank: int, matmul, shape, like: torch.Tensor) -> torch.Tensor:
     """``matmul(positions, patches, out)`` over the patch pieces, stacked along ``P``.
 
-    A single (view) piece returns ``matmul``'s own result (``out=None``); several are
-    written straight into one ``shape`` buffer, each into its positions' rows.
+    A single piece returns ``matmul``'s own result (``out=None``); several are written
+    straight into one ``shape`` buffer, each into its positions' rows, their patch
+    copies made one at a time.
     """
-    positions, patches = next(pieces)
-    if positions == slice(None):
-        return matmul(positions, patches, None)
+    if len(pieces) == 1:
+        return matmul(slice(None), _patch_matrix(pieces[0][1], rank), None)
     out = like.new_empty(shape)
-    matmul(positions, patches, out[positions])
-    for positions, patches in pieces:
-        matmul(positions, patches, out[positions])
+    for positions, windows in pieces:
+        matmul(positions, _patch_matrix(windows, rank), out[positions])
     return out
 
 
@@ -122,7 +118,8 @@ def _forward(x, weight, bias, kernel, strides, out_shape, cl: bool) -> torch.Ten
         return torch.bmm(patches, weight[positions], out=out)
 
     shape = (weight.shape[0], x.shape[0], weight.shape[2])
-    y = _stack_pieces(_patch_pieces(x, kernel, strides, cl), matmul, shape, weight)
+    pieces = _patch_pieces(x, kernel, strides, cl)
+    y = _stack_pieces(pieces, len(kernel), matmul, shape, weight)
     y = _output_view(y, out_shape, cl)
     return y if bias is None else y.add_(bias)
 
@@ -167,18 +164,19 @@ def _kernel_grad(x, dy, weight, kernel, strides, cl: bool) -> torch.Tensor:
     transpose returned, so the gradient has the strides of ``W`` (no copy).
     """
     p, feat, filters = weight.shape
-    pieces = _patch_pieces(x, kernel, strides, cl)
+    pieces, rank = _patch_pieces(x, kernel, strides, cl), len(kernel)
     if weight.stride(-1) != 1 and weight.stride(-2) == 1:
 
         def transposed(positions, patches, out):
             return torch.bmm(dy[positions].transpose(1, 2), patches, out=out)
 
-        return _stack_pieces(pieces, transposed, (p, filters, feat), weight).transpose(1, 2)
+        grad_t = _stack_pieces(pieces, rank, transposed, (p, filters, feat), weight)
+        return grad_t.transpose(1, 2)
 
     def matmul(positions, patches, out):
         return torch.bmm(patches.transpose(1, 2), dy[positions], out=out)
 
-    return _stack_pieces(pieces, matmul, (p, feat, filters), weight)
+    return _stack_pieces(pieces, rank, matmul, (p, feat, filters), weight)
 
 
 def _fold(dpatches: torch.Tensor, x: torch.Tensor, kernel, strides, cl: bool) -> torch.Tensor:
