@@ -476,3 +476,17 @@ def test_forward_peak_memory_is_at_most_twice_the_tensors(impl, padding, fmt):
         y = layer(x)  # build, and warm the caches
     tensors = 4 * (x.numel() + y.numel() + sum(p.numel() for p in layer.parameters()))
     assert _forward_peak_bytes(layer, x) <= 2 * tensors
+
+
+@pytest.mark.parametrize(("impl", "padding", "bound"), [(1, "valid", 1.5), (3, "same", 2.0)])
+def test_large_patch_copies_come_in_pieces(impl, padding, bound):
+    """channels_first patches are a copy (``prod(K)`` x the input): on benchmark workload (b)
+    it is made in pieces of about the input's size (one whole copy: 1.62x valid, 2.37x same)."""
+    layer = convlayers.LocallyConnected1D(
+        64, 5, padding=padding, data_format="channels_first", implementation=impl
+    )
+    x = torch.randn(64, 32, 512)
+    with torch.no_grad():
+        y = layer(x)
+    tensors = 4 * (x.numel() + y.numel() + sum(p.numel() for p in layer.parameters()))
+    assert _forward_peak_bytes(layer, x) <= bound * tensors
