@@ -30,15 +30,10 @@ def plan_for(
     channels_last: bool,
     name: str,
 ) -> ConvPlan:
-    """The plan for ``x``; ValueError naming ``name`` if the output would be empty.
-
-    Eager calls use the per-shape cache; under ``torch.compile`` the plan is
-    computed directly (Dynamo traces it once per shape anyway).
-    """
+    """The plan for ``x``; ValueError naming ``name`` if the output would be empty."""
     rank = len(kernel_size)
     spatial = x.shape[1 : rank + 1] if channels_last else x.shape[2:]
-    make_plan = conv_plan.__wrapped__ if torch.compiler.is_compiling() else conv_plan
-    plan = make_plan(spatial, kernel_size, strides, dilation, padding)
+    plan = conv_plan(spatial, kernel_size, strides, dilation, padding)
     if not plan.fits:
         check_output_length(name, tuple(x.shape), plan.output_shape)
     return plan

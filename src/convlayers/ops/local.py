@@ -20,12 +20,13 @@ windows of position ``p`` and ``W`` the canonical ``(P, prod(K) * C, F)`` kernel
   strided in-place add per kernel tap (``prod(K)`` adds, each over non-overlapping
   positions) instead of ``unfold``'s index scatter.
 
-Double backward is not supported (the function is ``once_differentiable``).
+Double backward is not supported (the function is ``once_differentiable``). Under
+``torch.compile`` the plain forward runs and autograd derives its backward (the fold's
+in-place adds into overlapping windows are not allowed there).
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 
@@ -33,6 +34,7 @@ import torch
 import torch.nn.functional as F
 from torch.autograd.function import once_differentiable
 
+from .caching import shape_cache
 from .local_layouts import LocalGeometry, to_canonical
 
 __all__ = ["local_conv", "local_matmul"]
@@ -46,7 +48,7 @@ def _unfold(x: torch.Tensor, kernel: tuple[int, ...], strides: tuple[int, ...], 
     return x
 
 
-@functools.lru_cache(maxsize=32)
+@shape_cache(32)
 def _patch_order(rank: int, cl: bool) -> tuple[int, ...]:
     """Permutation of the unfolded view to ``(*O, N, features)``."""
     out_axes = range(1, rank + 1) if cl else range(2, rank + 2)
@@ -128,11 +130,14 @@ class _LocalMatmul(torch.autograd.Function):
     """``(x, W, bias) -> y``: see the module docstring for the algorithm."""
 
     @staticmethod
-    def forward(ctx, x, weight, bias, kernel, strides, out_shape, cl):  # type: ignore[override]
-        out = _forward(x, weight, bias, kernel, strides, out_shape, cl)
+    def forward(x, weight, bias, kernel, strides, out_shape, cl):  # type: ignore[override]
+        return _forward(x, weight, bias, kernel, strides, out_shape, cl)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):  # type: ignore[override]
+        x, weight, bias, kernel, strides, out_shape, cl = inputs
         ctx.save_for_backward(x, weight)
         ctx.geometry = (kernel, strides, out_shape, cl, bias is not None)
-        return out
 
     @staticmethod
     @once_differentiable
@@ -232,9 +237,10 @@ def local_matmul(
     spatial = x.shape[1 : rank + 1] if channels_last else x.shape[2:]
     out_shape = tuple((n - k) // s + 1 for n, k, s in zip(spatial, kernel_size, strides))
     args = (x, weight, bias, kernel_size, strides, out_shape, channels_last)
-    if torch.is_grad_enabled() and any(
+    tracked = torch.is_grad_enabled() and any(
         t is not None and t.requires_grad for t in (x, weight, bias)
-    ):
+    )
+    if tracked and not torch.compiler.is_compiling():  # compiled: autograd of the plain ops
         return _LocalMatmul.apply(*args)
     return _forward(*args)
 

@@ -35,6 +35,7 @@ import torch
 from torch.autograd.function import once_differentiable
 
 from ..conv_arithmetic import local_output_length, local_padding
+from .caching import shape_cache
 
 __all__ = ["LocalGeometry", "convert_kernel", "to_canonical"]
 
@@ -86,7 +87,19 @@ class LocalGeometry:
             if self.channels_last:
                 return (*spatial, self.channels, *out, self.filters)
             return (self.channels, *spatial, self.filters, *out)
-        return (len(_positions(self)[0]),)
+        return (_connected_entries(self),)
+
+
+@shape_cache(32, constant=True)
+def _connected_entries(geom: LocalGeometry) -> int:
+    """Length of layout 3: ``F * C`` times the (position, tap) pairs inside the input."""
+    count = geom.filters * geom.channels
+    for n, k, s, (left, _), out in zip(
+        geom.input_shape, geom.kernel_size, geom.strides, geom.pads, geom.output_shape
+    ):
+        starts = (o * s - left for o in range(out))
+        count *= sum(max(0, min(k, n - start) - max(0, -start)) for start in starts)
+    return count
 
 
 @functools.lru_cache(maxsize=16)
@@ -126,13 +139,14 @@ def _positions(geom: LocalGeometry) -> tuple[np.ndarray, np.ndarray]:
     return canonical, dense
 
 
-@functools.lru_cache(maxsize=32)
-def _index_tensor(geom: LocalGeometry, which: int, device: str) -> torch.Tensor:
-    """``_positions(geom)[which]`` as a torch index tensor on ``device`` (cached)."""
-    return torch.from_numpy(_positions(geom)[which]).to(device)
+@shape_cache(32, constant=True)
+def _index_tensors(geom: LocalGeometry, device: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """``_positions(geom)`` as torch index tensors on ``device`` (cached)."""
+    canonical, dense = _positions(geom)
+    return torch.from_numpy(canonical).to(device), torch.from_numpy(dense).to(device)
 
 
-@functools.lru_cache(maxsize=32)
+@shape_cache(32, constant=True)
 def _tap_mask(geom: LocalGeometry, device: str) -> torch.Tensor:
     """Which window taps fall inside the input, shaped to broadcast over the layout-3
     grid ``(*O, F, *K, C)`` (channels_first ``(F, *O, C, *K)``)."""
@@ -182,9 +196,10 @@ def to_canonical(kernel: torch.Tensor, geom: LocalGeometry, implementation: int)
         grid = kernel.new_zeros((filters, *geom.output_shape, geom.channels, *geom.kernel_size))
         grid.masked_scatter_(mask, kernel)
         return grid.view(filters, p, feat).permute(1, 2, 0)
-    values = kernel.reshape(-1).index_select(0, _index_tensor(geom, 1, device))
+    canonical_idx, dense_idx = _index_tensors(geom, device)
+    values = kernel.reshape(-1).index_select(0, dense_idx)
     flat = kernel.new_zeros(p * feat * filters)
-    flat.index_copy_(0, _index_tensor(geom, 0, device), values)  # in place: no second copy
+    flat.index_copy_(0, canonical_idx, values)  # in place: no second copy
     return flat.view(p, feat, filters)
 
 
@@ -193,9 +208,13 @@ class _StridedGather(torch.autograd.Function):
     into a zero tensor (autograd's own ``as_strided`` backward is far slower)."""
 
     @staticmethod
-    def forward(ctx, kernel, sizes, strides):  # type: ignore[override]
-        ctx.geometry = (kernel.shape, sizes, strides)
+    def forward(kernel, sizes, strides):  # type: ignore[override]
         return kernel.as_strided(sizes, strides)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):  # type: ignore[override]
+        kernel, sizes, strides = inputs
+        ctx.geometry = (kernel.shape, sizes, strides)
 
     @staticmethod
     @once_differentiable
@@ -227,7 +246,11 @@ def _dense_valid_view(kernel: torch.Tensor, geom: LocalGeometry) -> torch.Tensor
     else:
         sizes = [*geom.output_shape, geom.channels, *taps[0], geom.filters]
         strides = [*out_strides, st_c, *taps[1], st_f]
-    view = _StridedGather.apply(kernel.contiguous(), tuple(sizes), tuple(strides))
+    kernel, sizes, strides = kernel.contiguous(), tuple(sizes), tuple(strides)
+    if torch.compiler.is_compiling():  # autograd.Function tracing: plain as_strided instead
+        view = kernel.as_strided(sizes, strides)
+    else:
+        view = _StridedGather.apply(kernel, sizes, strides)
     return view.reshape(geom.canonical_shape)
 
 
@@ -259,8 +282,7 @@ def convert_kernel(kernel, geom: LocalGeometry, source: int, target: int):
             f"`kernel` must have shape {expected} for implementation {source}. "
             f"Received: kernel.shape={tuple(tensor.shape)}"
         )
-    canonical_idx = _index_tensor(geom, 0, str(tensor.device))
-    dense_idx = _index_tensor(geom, 1, str(tensor.device))
+    canonical_idx, dense_idx = _index_tensors(geom, str(tensor.device))
     flat = tensor.reshape(-1)
     entries = {1: lambda: flat[canonical_idx], 2: lambda: flat[dense_idx], 3: lambda: flat}
     values = entries[source]()

@@ -9,10 +9,10 @@ arguments (a 1-D convolution gets a unit height) and are cached per shape.
 
 from __future__ import annotations
 
-import functools
 from typing import NamedTuple
 
 from ..conv_arithmetic import conv_output_length, conv_padding
+from .caching import shape_cache
 
 __all__ = ["ConvPlan", "conv_plan"]
 
@@ -34,7 +34,7 @@ class ConvPlan(NamedTuple):
     fits: bool
 
 
-@functools.lru_cache(maxsize=1024)
+@shape_cache(1024)
 def conv_plan(
     spatial_shape: tuple[int, ...],
     kernel_size: tuple[int, ...],
