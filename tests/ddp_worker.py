@@ -10,7 +10,7 @@ import convlayers
 
 
 def make_model() -> torch.nn.Module:
-    """A small model mixing conv layers, a regularizer and a constraint."""
+    """A small model mixing the layer families, a regularizer and a constraint."""
     torch.manual_seed(0)
     model = convlayers.Sequential(
         [
@@ -23,6 +23,7 @@ def make_model() -> torch.nn.Module:
                 kernel_regularizer=convlayers.regularizers.L2(0.01),
             ),
             convlayers.SeparableConv1D(3, 3, strides=2, padding="same"),
+            convlayers.LocallyConnected1D(2, 2, implementation=3),
             convlayers.Flatten(),
             convlayers.Dense(1, kernel_constraint=convlayers.constraints.MaxNorm(0.3)),
         ]

@@ -19,7 +19,7 @@ def test_two_process_ddp_equals_single_process_full_batch(rng, tmp_path):
     ddp_worker.train_steps(single, single, x, y, steps)
     with np.load(out_path) as saved:
         distributed = list(saved.values())
-    assert len(distributed) == len(single.weights) == 7
+    assert len(distributed) == len(single.weights) == 9
     for got, want, start in zip(distributed, single.get_weights(), initial):
         assert not np.allclose(want, start)  # training moved every weight
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
