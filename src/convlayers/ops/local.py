@@ -75,7 +75,8 @@ def _patch_pieces(x: torch.Tensor, kernel, strides, cl: bool) -> list:
     """
     rank = len(kernel)
     windows = _unfold(x, kernel, strides, cl).permute(_patch_order(rank, cl))
-    if (rank == 1 and cl) or windows.numel() <= _MIN_PIECE or torch.compiler.is_compiling():
+    viewable = rank == 1 and cl and x.is_contiguous()
+    if viewable or windows.numel() <= _MIN_PIECE or torch.compiler.is_compiling():
         return [(slice(None), windows)]
     rows, per_row = windows.shape[0], windows[0].numel()
     step = max(1, max(x.numel(), _MIN_PIECE) // per_row, -(-rows // _MAX_PIECES))
