@@ -11,7 +11,7 @@ from fixture_loader import FIXTURES, load_fixtures
 from parity import check_against_fixture, relative_l2
 
 import convlayers
-from convlayers.ops.local_layouts import LocalGeometry, convert_kernel
+from convlayers.ops.local_layouts import LocalGeometry, _positions, convert_kernel
 
 CASES = {rank: load_fixtures(f"locally_connected{rank}d") for rank in (1, 2)}
 LAYERS = {1: convlayers.LocallyConnected1D, 2: convlayers.LocallyConnected2D}
@@ -490,3 +490,24 @@ def test_large_patch_copies_come_in_pieces(impl, padding, bound):
         y = layer(x)
     tensors = 4 * (x.numel() + y.numel() + sum(p.numel() for p in layer.parameters()))
     assert _forward_peak_bytes(layer, x) <= bound * tensors
+
+
+@pytest.mark.parametrize(
+    ("spatial", "kernel", "strides", "padding"),
+    [
+        ((9,), (3,), (1,), "valid"),
+        ((9,), (4,), (2,), "same"),
+        ((10,), (5,), (3,), "same"),
+        ((6, 5), (3, 2), (1, 2), "same"),
+        ((7, 7), (4, 4), (3, 2), "same"),
+        ((6, 5), (2, 3), (2, 1), "valid"),
+    ],
+)
+@pytest.mark.parametrize("channels_last", [True, False])
+def test_layout3_length_counts_the_enumerated_entries(
+    spatial, kernel, strides, padding, channels_last
+):
+    """The layout-3 length (arithmetic per axis) equals the number of entries the index
+    map enumerates one by one."""
+    geom = LocalGeometry(spatial, 3, 2, kernel, strides, padding, channels_last)
+    assert geom.kernel_shape(3) == (len(_positions(geom)[0]),)
