@@ -10,9 +10,9 @@ windows of position ``p`` and ``W`` the canonical ``(P, prod(K) * C, F)`` kernel
   directly, and one ``bmm`` computes the ``(P, N, F)`` output. Otherwise the patches
   are copied in pieces of about the input's size, each ``bmm``-ed straight into its
   rows of the output (``prod(K)`` copies of the input are never held at once). The
-  ``(P, N, F)`` buffer is returned as an ``(N, *O, F)`` / ``(N, F, *O)`` view with the
-  bias added in place: no output-sized copy, and no weight-sized or
-  ``(L*C) x (P*F)`` matrix.
+  bias is added in place to the contiguous ``(P, N, F)`` buffer, which is returned as
+  an ``(N, *O, F)`` / ``(N, F, *O)`` view: no output-sized copy, and no weight-sized
+  or ``(L*C) x (P*F)`` matrix.
 * Backward (``_LocalMatmul``): ``dW = patches^T @ dy`` (``bmm`` on the same patch
   pieces, written in the stride order of ``W`` so the gradient of a view needs no
   copy), and the input
@@ -120,11 +120,13 @@ def _forward(x, weight, bias, kernel, strides, out_shape, cl: bool) -> torch.Ten
     def matmul(positions, patches, out):
         return torch.bmm(patches, weight[positions], out=out)
 
+    rank = len(kernel)
     shape = (weight.shape[0], x.shape[0], weight.shape[2])
-    pieces = _patch_pieces(x, kernel, strides, cl)
-    y = _stack_pieces(pieces, len(kernel), matmul, shape, weight)
-    y = _output_view(y, out_shape, cl)
-    return y if bias is None else y.add_(bias)
+    y = _stack_pieces(_patch_pieces(x, kernel, strides, cl), rank, matmul, shape, weight)
+    if bias is not None:  # (*O, F) or (F, *O), added to the contiguous (P, N, F) buffer
+        bias = bias if cl else bias.permute(*range(1, rank + 1), 0)
+        y.view(*out_shape, *shape[1:]).add_(bias.unsqueeze(-2))
+    return _output_view(y, out_shape, cl)
 
 
 class _LocalMatmul(torch.autograd.Function):
@@ -146,13 +148,13 @@ class _LocalMatmul(torch.autograd.Function):
         x, weight = ctx.saved_tensors
         kernel, strides, _, cl, has_bias = ctx.geometry
         rank = len(kernel)
-        if 0 in grad.stride():  # e.g. the expanded gradient of sum(): BLAS needs real strides
-            grad = grad.contiguous()
         # grad in the output layout -> (P, N, F) view
         perm = [*range(1, rank + 1), 0, rank + 1] if cl else [*range(2, rank + 2), 0, 1]
         dy = grad.permute(perm).reshape(-1, grad.shape[0], weight.shape[2])
-        if dy.stride(-1) != 1 and dy.stride(-2) != 1:  # e.g. channels_first: BLAS would copy
-            dy = dy.contiguous()  # each (N, F) matrix of every batched product
+        if 0 in dy.stride() or (dy.stride(-1) != 1 and dy.stride(-2) != 1):
+            # BLAS needs real strides (not the expanded gradient of sum()) and a unit one
+            # (else it copies each (N, F) matrix, e.g. channels_first): one (P, N, F) copy
+            dy = dy.contiguous()
         dx = dweight = dbias = None
         if ctx.needs_input_grad[1]:
             dweight = _kernel_grad(x, dy, weight, kernel, strides, cl)
@@ -230,7 +232,7 @@ def local_matmul(
         x: ``(N, *S, C)`` if ``channels_last`` else ``(N, C, *S)``.
         weight: ``(P, prod(K) * C, F)`` (any strides), features ordered ``(*K, C)``
         for channels_last and ``(C, *K)`` for channels_first.
-        bias: broadcastable to the output, or None.
+        bias: ``(*O, F)`` (channels_last) or ``(F, *O)``, or None.
         returns: ``(N, *O, F)`` or ``(N, F, *O)`` (a view of a position-major buffer),
         ``O = (S - K) // s + 1``.
     """
