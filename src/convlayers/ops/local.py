@@ -35,6 +35,7 @@ import torch.nn.functional as F
 from torch.autograd.function import once_differentiable
 
 from .caching import shape_cache
+from .local_layout3 import CanonicalRows
 from .local_layouts import LocalGeometry, to_canonical
 
 __all__ = ["local_conv", "local_matmul"]
@@ -62,24 +63,27 @@ _MAX_PIECES = 16
 _MIN_PIECE = 1 << 20  # elements (4 MiB of float32): below, per-piece overhead outweighs the saving
 
 
-def _patch_pieces(x: torch.Tensor, kernel, strides, cl: bool) -> list:
+def _patch_pieces(x: torch.Tensor, kernel, strides, cl: bool, built: int = 0) -> list:
     """The ``(P, N, prod(K) * C)`` patches as pieces ``(positions, windows)``, in order.
 
     ``positions`` is the slice of ``P`` a piece covers and ``windows`` its
     ``(*O, N, *features)`` window view; ``_patch_matrix`` turns it into patches at use.
     For a contiguous channels_last 1-D input that is a zero-copy view (the tap and
-    channel axes merge); otherwise it is a copy. Copies above ``_MIN_PIECE`` elements
-    come as whole rows of the first output axis of about the input's size each (at most
-    ``_MAX_PIECES`` pieces), so a large forward never holds ``prod(K)`` copies of its
-    input at once and a small one pays no per-piece overhead.
+    channel axes merge); otherwise it is a copy. ``built`` counts the elements of a
+    kernel that is built piece by piece (``CanonicalRows``). When copies and built
+    kernel exceed ``_MIN_PIECE`` elements, they come as whole rows of the first output
+    axis of about the input's size each (at most ``_MAX_PIECES`` pieces), so a large
+    forward never holds ``prod(K)`` copies of its input, or a second copy of its
+    parameters, at once, and a small one pays no per-piece overhead.
     """
     rank = len(kernel)
     windows = _unfold(x, kernel, strides, cl).permute(_patch_order(rank, cl))
     viewable = rank == 1 and cl and x.is_contiguous()
-    if viewable or windows.numel() <= _MIN_PIECE or torch.compiler.is_compiling():
+    temporary = built + (0 if viewable else windows.numel())
+    if temporary <= _MIN_PIECE or torch.compiler.is_compiling():
         return [(slice(None), windows)]
-    rows, per_row = windows.shape[0], windows[0].numel()
-    step = max(1, max(x.numel(), _MIN_PIECE) // per_row, -(-rows // _MAX_PIECES))
+    rows = windows.shape[0]
+    step = max(1, max(x.numel(), _MIN_PIECE) * rows // temporary, -(-rows // _MAX_PIECES))
     positions = math.prod(windows.shape[1:rank])  # output positions per row
     return [
         (slice(r * positions, min(r + step, rows) * positions), windows[r : r + step])
@@ -122,7 +126,8 @@ def _forward(x, weight, bias, kernel, strides, out_shape, cl: bool) -> torch.Ten
 
     rank = len(kernel)
     shape = (weight.shape[0], x.shape[0], weight.shape[2])
-    y = _stack_pieces(_patch_pieces(x, kernel, strides, cl), rank, matmul, shape, weight)
+    built = 0 if isinstance(weight, torch.Tensor) else math.prod(weight.shape)
+    y = _stack_pieces(_patch_pieces(x, kernel, strides, cl, built), rank, matmul, shape, x)
     if bias is not None:  # (*O, F) or (F, *O), added to the contiguous (P, N, F) buffer
         bias = bias if cl else bias.permute(*range(1, rank + 1), 0)
         y.view(*out_shape, *shape[1:]).add_(bias.unsqueeze(-2))
@@ -220,7 +225,7 @@ def _fold(dpatches: torch.Tensor, x: torch.Tensor, kernel, strides, cl: bool) ->
 
 def local_matmul(
     x: torch.Tensor,
-    weight: torch.Tensor,
+    weight: torch.Tensor | CanonicalRows,
     bias: torch.Tensor | None,
     kernel_size: tuple[int, ...],
     strides: tuple[int, ...],
@@ -231,7 +236,8 @@ def local_matmul(
     Shapes (rank ``r`` = ``len(kernel_size)``):
         x: ``(N, *S, C)`` if ``channels_last`` else ``(N, C, *S)``.
         weight: ``(P, prod(K) * C, F)`` (any strides), features ordered ``(*K, C)``
-        for channels_last and ``(C, *K)`` for channels_first.
+        for channels_last and ``(C, *K)`` for channels_first; or ``CanonicalRows``
+        when nothing needs a gradient.
         bias: ``(*O, F)`` (channels_last) or ``(F, *O)``, or None.
         returns: ``(N, *O, F)`` or ``(N, F, *O)`` (a view of a position-major buffer),
         ``O = (S - K) // s + 1``.
@@ -240,12 +246,16 @@ def local_matmul(
     spatial = x.shape[1 : rank + 1] if channels_last else x.shape[2:]
     out_shape = tuple((n - k) // s + 1 for n, k, s in zip(spatial, kernel_size, strides))
     args = (x, weight, bias, kernel_size, strides, out_shape, channels_last)
-    tracked = torch.is_grad_enabled() and any(
-        t is not None and t.requires_grad for t in (x, weight, bias)
-    )
-    if tracked and not torch.compiler.is_compiling():  # compiled: autograd of the plain ops
+    if _tracked(x, weight, bias) and not torch.compiler.is_compiling():
         return _LocalMatmul.apply(*args)
-    return _forward(*args)
+    return _forward(*args)  # also compiled: autograd of the plain ops
+
+
+def _tracked(*tensors) -> bool:
+    """Whether autograd records an op on ``tensors`` (entries that are not tensors: no)."""
+    return torch.is_grad_enabled() and any(
+        isinstance(t, torch.Tensor) and t.requires_grad for t in tensors
+    )
 
 
 def local_conv(
@@ -272,7 +282,9 @@ def local_conv(
              [4., 4., 4.],
              [4., 4., 4.]]])
     """
-    weight = to_canonical(kernel, geometry, implementation)
+    # a no-grad eager forward may build a scattered canonical kernel piece by piece
+    piecewise = not _tracked(x, kernel, bias) and not torch.compiler.is_compiling()
+    weight = to_canonical(kernel, geometry, implementation, piecewise)
     if geometry.padding != "valid":
         flat = [v for left, right in reversed(geometry.pads) for v in (left, right)]
         x = F.pad(x, [0, 0, *flat] if geometry.channels_last else flat)

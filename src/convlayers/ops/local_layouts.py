@@ -36,6 +36,7 @@ from torch.autograd.function import once_differentiable
 
 from ..conv_arithmetic import local_output_length, local_padding
 from .caching import shape_cache
+from .local_layout3 import CanonicalRows, layout3_canonical
 
 __all__ = ["LocalGeometry", "convert_kernel", "to_canonical"]
 
@@ -146,36 +147,24 @@ def _index_tensors(geom: LocalGeometry, device: str) -> tuple[torch.Tensor, torc
     return torch.from_numpy(canonical).to(device), torch.from_numpy(dense).to(device)
 
 
-@shape_cache(32, constant=True)
-def _tap_mask(geom: LocalGeometry, device: str) -> torch.Tensor:
-    """Which window taps fall inside the input, shaped to broadcast over the layout-3
-    grid ``(*O, F, *K, C)`` (channels_first ``(F, *O, C, *K)``)."""
-    rank, out, kernel = geom.rank, geom.output_shape, geom.kernel_size
-    mask = np.ones((*out, *kernel), bool)
-    for d in range(rank):
-        taps = np.arange(out[d])[:, None] * geom.strides[d] - geom.pads[d][0]
-        taps = taps + np.arange(kernel[d])[None, :]
-        shape = [1] * (2 * rank)
-        shape[d], shape[rank + d] = out[d], kernel[d]
-        mask &= ((taps >= 0) & (taps < geom.input_shape[d])).reshape(shape)
-    shape = (*out, 1, *kernel, 1) if geom.channels_last else (1, *out, 1, *kernel)
-    return torch.from_numpy(mask.reshape(shape)).to(device)
-
-
 def _is_valid_layout3(geom: LocalGeometry) -> bool:
     return all(left == 0 for left, _ in geom.pads) and geom.kernel_shape(3)[0] == math.prod(
         geom.canonical_shape
     )
 
 
-def to_canonical(kernel: torch.Tensor, geom: LocalGeometry, implementation: int) -> torch.Tensor:
+def to_canonical(
+    kernel: torch.Tensor, geom: LocalGeometry, implementation: int, piecewise: bool = False
+) -> torch.Tensor | CanonicalRows:
     """The canonical ``(P, prod(K) * C, F)`` kernel, differentiable in ``kernel``.
 
     Under 'valid' padding this is a strided *view* of the stored kernel (a 2-D or
     channels_first layout 2 is then copied once): no index arithmetic per call.
-    Under 'same' the connected entries are scattered into a zero tensor: layout 3
-    through a boolean tap mask of shape ``(*O, *K)`` (no per-entry index; the
-    gradient back is a ``masked_select``), layout 2 through cached flat indices.
+    Under 'same' the connected entries are copied into a zero tensor: layout 3 by
+    one strided copy per block of positions with the same taps (``local_layout3``),
+    layout 2 through cached flat indices. With ``piecewise`` (a no-grad forward),
+    such a layout-3 kernel comes as ``CanonicalRows``, built piece by piece when
+    indexed.
     """
     if implementation == 1:
         return kernel
@@ -186,17 +175,9 @@ def to_canonical(kernel: torch.Tensor, geom: LocalGeometry, implementation: int)
         return kernel.view(filters, p, feat).permute(1, 2, 0)  # (F, P, feature)
     if implementation == 2 and geom.padding == "valid":
         return _dense_valid_view(kernel, geom)
-    device = str(kernel.device)
-    if implementation == 3:  # scatter the connected taps into a zero (P, F, feature) grid
-        mask = _tap_mask(geom, device)
-        if geom.channels_last:
-            grid = kernel.new_zeros((*geom.output_shape, filters, *geom.kernel_size, geom.channels))
-            grid.masked_scatter_(mask, kernel)
-            return grid.view(p, filters, feat).transpose(1, 2)
-        grid = kernel.new_zeros((filters, *geom.output_shape, geom.channels, *geom.kernel_size))
-        grid.masked_scatter_(mask, kernel)
-        return grid.view(filters, p, feat).permute(1, 2, 0)
-    canonical_idx, dense_idx = _index_tensors(geom, device)
+    if implementation == 3:
+        return CanonicalRows(kernel, geom) if piecewise else layout3_canonical(kernel, geom)
+    canonical_idx, dense_idx = _index_tensors(geom, str(kernel.device))
     values = kernel.reshape(-1).index_select(0, dense_idx)
     flat = kernel.new_zeros(p * feat * filters)
     flat.index_copy_(0, canonical_idx, values)  # in place: no second copy
