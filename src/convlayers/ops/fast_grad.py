@@ -43,14 +43,10 @@ def _like(grad: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 
 class _Conv2d(torch.autograd.Function):
     @staticmethod
-    def forward(x, weight, bias, stride, padding, dilation, groups, unit_width):  # type: ignore[override]
-        return F.conv2d(x, weight, bias, stride, padding, dilation, groups)
-
-    @staticmethod
-    def setup_context(ctx, inputs, output):  # type: ignore[override]
-        x, weight, bias, *conf = inputs
+    def forward(ctx, x, weight, bias, stride, padding, dilation, groups, unit_width):  # type: ignore[override]
         ctx.save_for_backward(x, weight, bias)
-        ctx.conf = conf
+        ctx.conf = (stride, padding, dilation, groups, unit_width)
+        return F.conv2d(x, weight, bias, stride, padding, dilation, groups)
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[override]

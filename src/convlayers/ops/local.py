@@ -138,14 +138,10 @@ class _LocalMatmul(torch.autograd.Function):
     """``(x, W, bias) -> y``: see the module docstring for the algorithm."""
 
     @staticmethod
-    def forward(x, weight, bias, kernel, strides, out_shape, cl):  # type: ignore[override]
-        return _forward(x, weight, bias, kernel, strides, out_shape, cl)
-
-    @staticmethod
-    def setup_context(ctx, inputs, output):  # type: ignore[override]
-        x, weight, bias, kernel, strides, out_shape, cl = inputs
+    def forward(ctx, x, weight, bias, kernel, strides, out_shape, cl):  # type: ignore[override]
         ctx.save_for_backward(x, weight)
         ctx.geometry = (kernel, strides, out_shape, cl, bias is not None)
+        return _forward(x, weight, bias, kernel, strides, out_shape, cl)
 
     @staticmethod
     @once_differentiable

@@ -128,12 +128,9 @@ class _Layout3Scatter(torch.autograd.Function):
     of the kernel lies in exactly one block, so nothing is zero-filled)."""
 
     @staticmethod
-    def forward(kernel, geom):  # type: ignore[override]
+    def forward(ctx, kernel, geom):  # type: ignore[override]
+        ctx.geom = geom
         return _scatter(kernel, geom, 0, geom.output_shape[0])
-
-    @staticmethod
-    def setup_context(ctx, inputs, output):  # type: ignore[override]
-        ctx.geom = inputs[1]
 
     @staticmethod
     @once_differentiable

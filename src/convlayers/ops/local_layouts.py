@@ -189,13 +189,9 @@ class _StridedGather(torch.autograd.Function):
     into a zero tensor (autograd's own ``as_strided`` backward is far slower)."""
 
     @staticmethod
-    def forward(kernel, sizes, strides):  # type: ignore[override]
-        return kernel.as_strided(sizes, strides)
-
-    @staticmethod
-    def setup_context(ctx, inputs, output):  # type: ignore[override]
-        kernel, sizes, strides = inputs
+    def forward(ctx, kernel, sizes, strides):  # type: ignore[override]
         ctx.geometry = (kernel.shape, sizes, strides)
+        return kernel.as_strided(sizes, strides)
 
     @staticmethod
     @once_differentiable
