@@ -508,17 +508,19 @@ def test_same_layout3_2d_forward_stays_within_twice_the_tensors(fmt):
     assert _forward_peak_bytes(layer, x) <= 2 * tensors
 
 
-@pytest.mark.parametrize(
-    ("spatial", "kernel", "strides", "padding"),
-    [
-        ((9,), (3,), (1,), "valid"),
-        ((9,), (4,), (2,), "same"),
-        ((10,), (5,), (3,), "same"),
-        ((6, 5), (3, 2), (1, 2), "same"),
-        ((7, 7), (4, 4), (3, 2), "same"),
-        ((6, 5), (2, 3), (2, 1), "valid"),
-    ],
-)
+# (spatial, kernel, strides, padding) of layout-3 geometries with awkward edges
+LAYOUT3_GEOMETRIES = [
+    ((9,), (3,), (1,), "valid"),
+    ((9,), (4,), (2,), "same"),
+    ((10,), (5,), (3,), "same"),
+    ((3,), (7,), (1,), "same"),  # windows wider than the input on both sides
+    ((6, 5), (3, 2), (1, 2), "same"),
+    ((7, 7), (4, 4), (3, 2), "same"),
+    ((6, 5), (2, 3), (2, 1), "valid"),
+]
+
+
+@pytest.mark.parametrize(("spatial", "kernel", "strides", "padding"), LAYOUT3_GEOMETRIES)
 @pytest.mark.parametrize("channels_last", [True, False])
 def test_layout3_length_counts_the_enumerated_entries(
     spatial, kernel, strides, padding, channels_last
@@ -529,18 +531,7 @@ def test_layout3_length_counts_the_enumerated_entries(
     assert geom.kernel_shape(3) == (len(_positions(geom)[0]),)
 
 
-@pytest.mark.parametrize(
-    ("spatial", "kernel", "strides", "padding"),
-    [
-        ((9,), (3,), (1,), "valid"),
-        ((9,), (4,), (2,), "same"),
-        ((10,), (5,), (3,), "same"),
-        ((3,), (7,), (1,), "same"),  # windows wider than the input on both sides
-        ((6, 5), (3, 2), (1, 2), "same"),
-        ((7, 7), (4, 4), (3, 2), "same"),
-        ((6, 5), (2, 3), (2, 1), "valid"),
-    ],
-)
+@pytest.mark.parametrize(("spatial", "kernel", "strides", "padding"), LAYOUT3_GEOMETRIES)
 @pytest.mark.parametrize("channels_last", [True, False])
 def test_layout3_blocks_move_each_entry_where_the_index_map_does(
     spatial, kernel, strides, padding, channels_last
