@@ -27,7 +27,7 @@ from .caching import shape_cache
 if TYPE_CHECKING:
     from .local_layouts import LocalGeometry
 
-__all__ = ["CanonicalRows", "grid_as_canonical", "layout3_canonical"]
+__all__ = ["CanonicalRows", "grid_as_canonical", "layout3_canonical", "tap_counts"]
 
 # (storage offset, sizes, strides) of a block in the flat kernel, and its grid slice
 Block = tuple[int, tuple[int, ...], tuple[int, ...], tuple[slice, ...]]
@@ -54,6 +54,11 @@ def _runs(geom: LocalGeometry) -> tuple[tuple[tuple[int, int, int, int], ...], .
     return tuple(runs)
 
 
+def tap_counts(geom: LocalGeometry) -> list[list[int]]:
+    """Per spatial dim, how many taps of each output position's window are inside."""
+    return [[t1 - t0 for a, b, t0, t1 in dim for _ in range(a, b)] for dim in _runs(geom)]
+
+
 @shape_cache(64)
 def _blocks(geom: LocalGeometry, first: int, stop: int) -> tuple[Block, ...]:
     """The blocks of output rows ``first:stop`` (first spatial axis), grid rows from 0.
@@ -66,11 +71,8 @@ def _blocks(geom: LocalGeometry, first: int, stop: int) -> tuple[Block, ...]:
     the counts are constant, so every position axis has a fixed stride.
     """
     runs, filters, channels = _runs(geom), geom.filters, geom.channels
-    totals, cums = [], []
-    for dim in runs:
-        counts = [t1 - t0 for a, b, t0, t1 in dim for _ in range(a, b)]
-        cums.append([0, *itertools.accumulate(counts)])
-        totals.append(cums[-1][-1])
+    cums = [[0, *itertools.accumulate(counts)] for counts in tap_counts(geom)]
+    totals = [cum[-1] for cum in cums]
     unit = channels * (filters if geom.channels_last else 1)
     per_filter = channels * math.prod(totals)  # channels_first: entries of one filter
     blocks = []
@@ -87,10 +89,8 @@ def _blocks(geom: LocalGeometry, first: int, stop: int) -> tuple[Block, ...]:
             offset += unit * before * cums[d][starts[d]] * after
             steps.append(unit * before * taps[d] * after)
         inner = [math.prod(taps[d + 1 :]) for d in range(len(taps))]  # tap strides / C
-        positions = tuple(
-            slice(a - (first if d == 0 else 0), a - (first if d == 0 else 0) + n)
-            for d, (a, n) in enumerate(zip(starts, lengths))
-        )
+        grid_starts = [lo - first, *starts[1:]]  # the grid holds rows first:stop only
+        positions = tuple(slice(a, a + n) for a, n in zip(grid_starts, lengths))
         tap_slices = tuple(slice(run[2], run[3]) for run in combo)
         whole = slice(None)
         if geom.channels_last:  # block (*positions, F, *taps, C)

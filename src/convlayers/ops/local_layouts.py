@@ -36,7 +36,7 @@ from torch.autograd.function import once_differentiable
 
 from ..conv_arithmetic import local_output_length, local_padding
 from .caching import shape_cache
-from .local_layout3 import CanonicalRows, layout3_canonical
+from .local_layout3 import CanonicalRows, layout3_canonical, tap_counts
 
 __all__ = ["LocalGeometry", "convert_kernel", "to_canonical"]
 
@@ -94,13 +94,7 @@ class LocalGeometry:
 @shape_cache(32, constant=True)
 def _connected_entries(geom: LocalGeometry) -> int:
     """Length of layout 3: ``F * C`` times the (position, tap) pairs inside the input."""
-    count = geom.filters * geom.channels
-    for n, k, s, (left, _), out in zip(
-        geom.input_shape, geom.kernel_size, geom.strides, geom.pads, geom.output_shape
-    ):
-        starts = (o * s - left for o in range(out))
-        count *= sum(max(0, min(k, n - start) - max(0, -start)) for start in starts)
-    return count
+    return geom.filters * geom.channels * math.prod(sum(n) for n in tap_counts(geom))
 
 
 @functools.lru_cache(maxsize=16)
