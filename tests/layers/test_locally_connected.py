@@ -547,8 +547,18 @@ def test_layout3_blocks_move_each_entry_where_the_index_map_does(
     assert torch.equal(layout3_canonical(flat, geom).reshape(-1), expected)
 
     rows, per_row = CanonicalRows(flat, geom), math.prod(geom.output_shape[1:])
-    pieces = [rows[slice(r * per_row, (r + 1) * per_row)] for r in range(geom.output_shape[0])]
-    assert torch.equal(torch.cat(pieces).reshape(-1), expected)
+    for step in (1, 2):  # pieces of one and of two rows
+        pieces = [
+            rows[slice(r * per_row, min(r + step, geom.output_shape[0]) * per_row)]
+            for r in range(0, geom.output_shape[0], step)
+        ]
+        assert torch.equal(torch.cat(pieces).reshape(-1), expected)
+    # a row whose windows all lie inside the input is a view of the kernel, no copy
+    row_size = per_row * math.prod(geom.canonical_shape[1:])
+    inside = torch.bincount(index // row_size, minlength=geom.output_shape[0]) == row_size
+    single = [rows[slice(r * per_row, (r + 1) * per_row)] for r in range(geom.output_shape[0])]
+    views = [p.untyped_storage().data_ptr() == storage.data_ptr() for p in single]
+    assert views == inside.tolist()
 
     leaf = flat.clone().requires_grad_()
     grad = torch.randn(geom.canonical_shape, dtype=torch.float64)

@@ -63,31 +63,36 @@ _MAX_PIECES = 16
 _MIN_PIECE = 1 << 20  # elements (4 MiB of float32): below, per-piece overhead outweighs the saving
 
 
-def _patch_pieces(x: torch.Tensor, kernel, strides, cl: bool, built: int = 0) -> list:
+def _patch_pieces(
+    x: torch.Tensor, kernel, strides, cl: bool, built: int = 0, cuts: tuple[int, ...] = ()
+) -> list:
     """The ``(P, N, prod(K) * C)`` patches as pieces ``(positions, windows)``, in order.
 
     ``positions`` is the slice of ``P`` a piece covers and ``windows`` its
     ``(*O, N, *features)`` window view; ``_patch_matrix`` turns it into patches at use.
     For a contiguous channels_last 1-D input that is a zero-copy view (the tap and
     channel axes merge); otherwise it is a copy. ``built`` counts the elements of a
-    kernel that is built piece by piece (``CanonicalRows``). When copies and built
-    kernel exceed ``_MIN_PIECE`` elements, they come as whole rows of the first output
-    axis of about the input's size each (at most ``_MAX_PIECES`` pieces), so a large
-    forward never holds ``prod(K)`` copies of its input, or a second copy of its
-    parameters, at once, and a small one pays no per-piece overhead.
+    kernel that is built piece by piece, and ``cuts`` the rows where its pieces must
+    end (``CanonicalRows``). When copies and built kernel exceed ``_MIN_PIECE``
+    elements, they come as whole rows of the first output axis of about the input's
+    size each (at most ``_MAX_PIECES`` pieces), so a large forward never holds
+    ``prod(K)`` copies of its input, or a second copy of its parameters, at once, and a
+    small one pays no per-piece overhead.
     """
     rank = len(kernel)
     windows = _unfold(x, kernel, strides, cl).permute(_patch_order(rank, cl))
     viewable = rank == 1 and cl and x.is_contiguous()
     temporary = built + (0 if viewable else windows.numel())
-    if temporary <= _MIN_PIECE or torch.compiler.is_compiling():
+    if (temporary <= _MIN_PIECE and not cuts) or torch.compiler.is_compiling():
         return [(slice(None), windows)]
     rows = windows.shape[0]
-    step = max(1, max(x.numel(), _MIN_PIECE) * rows // temporary, -(-rows // _MAX_PIECES))
+    step = rows
+    if temporary > _MIN_PIECE:
+        step = max(1, max(x.numel(), _MIN_PIECE) * rows // temporary, -(-rows // _MAX_PIECES))
+    bounds = sorted({*range(0, rows, step), *cuts, rows})
     positions = math.prod(windows.shape[1:rank])  # output positions per row
     return [
-        (slice(r * positions, min(r + step, rows) * positions), windows[r : r + step])
-        for r in range(0, rows, step)
+        (slice(a * positions, b * positions), windows[a:b]) for a, b in itertools.pairwise(bounds)
     ]
 
 
@@ -126,8 +131,8 @@ def _forward(x, weight, bias, kernel, strides, out_shape, cl: bool) -> torch.Ten
 
     rank = len(kernel)
     shape = (weight.shape[0], x.shape[0], weight.shape[2])
-    built = 0 if isinstance(weight, torch.Tensor) else math.prod(weight.shape)
-    y = _stack_pieces(_patch_pieces(x, kernel, strides, cl, built), rank, matmul, shape, x)
+    plan = () if isinstance(weight, torch.Tensor) else (weight.built, weight.cuts)
+    y = _stack_pieces(_patch_pieces(x, kernel, strides, cl, *plan), rank, matmul, shape, x)
     if bias is not None:  # (*O, F) or (F, *O), added to the contiguous (P, N, F) buffer
         bias = bias if cl else bias.permute(*range(1, rank + 1), 0)
         y.view(*out_shape, *shape[1:]).add_(bias.unsqueeze(-2))

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CanonicalRows", "grid_as_canonical", "layout3_canonical", "tap_counts"]
 
-# (storage offset, sizes, strides) of a block in the flat kernel, and its grid slice
-Block = tuple[int, tuple[int, ...], tuple[int, ...], tuple[slice, ...]]
+# (storage offset, sizes, strides) of a block in the flat kernel, its grid slice, and
+# whether every tap of its windows is inside the input
+Block = tuple[int, tuple[int, ...], tuple[int, ...], tuple[slice, ...], bool]
 
 
 @shape_cache(32)
@@ -101,7 +102,8 @@ def _blocks(geom: LocalGeometry, first: int, stop: int) -> tuple[Block, ...]:
             sizes = (filters, *lengths, channels, *taps)
             strides = (per_filter, *steps, math.prod(taps), *inner)
             index = (whole, *positions, whole, *tap_slices)
-        blocks.append((offset, sizes, strides, index))
+        inside = all(n == k for n, k in zip(taps, geom.kernel_size))
+        blocks.append((offset, sizes, strides, index, inside))
     return tuple(blocks)
 
 
@@ -118,7 +120,7 @@ def _scatter(kernel: torch.Tensor, geom: LocalGeometry, first: int, stop: int) -
     # as_strided counts from the storage's start (traced: a parameter's, offset 0)
     base = 0 if torch.compiler.is_compiling() else kernel.storage_offset()
     grid = kernel.new_zeros(_grid_shape(geom, stop - first))
-    for offset, sizes, strides, index in _blocks(geom, first, stop):
+    for offset, sizes, strides, index, _ in _blocks(geom, first, stop):
         grid[index].copy_(kernel.as_strided(sizes, strides, base + offset))
     return grid
 
@@ -137,7 +139,7 @@ class _Layout3Scatter(torch.autograd.Function):
     def backward(ctx, grad):  # type: ignore[override]
         geom = ctx.geom
         dkernel = grad.new_empty(geom.kernel_shape(3))
-        for offset, sizes, strides, index in _blocks(geom, 0, geom.output_shape[0]):
+        for offset, sizes, strides, index, _ in _blocks(geom, 0, geom.output_shape[0]):
             dkernel.as_strided(sizes, strides, offset).copy_(grad[index])
         return dkernel, None
 
@@ -162,16 +164,47 @@ def layout3_canonical(kernel: torch.Tensor, geom: LocalGeometry) -> torch.Tensor
 class CanonicalRows:
     """A layout-3 kernel seen as its canonical kernel, built when indexed.
 
-    ``rows[positions]`` builds the canonical kernel of a slice of output positions
-    that covers whole rows of the first output axis, so a piecewise forward never holds
-    the whole (parameter-sized) canonical kernel. No autograd: for no-grad forwards.
+    ``rows[positions]`` is the canonical kernel of a slice of output positions that
+    covers whole rows of the first output axis: a view of the kernel when every window
+    of those rows lies inside the input, else built (a zero grid and block copies). A
+    piecewise forward thus never holds the whole (parameter-sized) canonical kernel.
+    ``cuts`` are the rows where inside and edge rows meet (pieces should not straddle
+    them) and ``built`` the elements of the edge rows. No autograd: no-grad forwards.
     """
 
     def __init__(self, kernel: torch.Tensor, geom: LocalGeometry) -> None:
-        self.kernel, self.geom, self.shape = kernel, geom, geom.canonical_shape
+        self.kernel, self.geom, self.shape = kernel.contiguous(), geom, geom.canonical_shape
         self.row = math.prod(geom.output_shape[1:])  # positions per row
+        inside = _rows_inside(geom)
+        self.cuts = tuple(r for r in range(1, len(inside)) if inside[r] != inside[r - 1])
+        self.built = inside.count(False) * self.row * self.shape[1] * self.shape[2]
 
     def __getitem__(self, positions: slice) -> torch.Tensor:
         first, stop, _ = positions.indices(self.shape[0])
-        grid = _scatter(self.kernel, self.geom, first // self.row, stop // self.row)
-        return grid_as_canonical(grid, self.geom)
+        rows = (first // self.row, stop // self.row)
+        blocks = _blocks(self.geom, *rows)
+        if len(blocks) == 1 and blocks[0][4]:  # e.g. the interior of a 1-D 'same' kernel
+            return _block_as_canonical(self.kernel, self.geom, blocks[0])
+        return grid_as_canonical(_scatter(self.kernel, self.geom, *rows), self.geom)
+
+
+@shape_cache(32)
+def _rows_inside(geom: LocalGeometry) -> list[bool]:
+    """Per row of the first output axis: whether every window of the row is inside."""
+    counts = tap_counts(geom)
+    others = all(n == k for dim, k in zip(counts[1:], geom.kernel_size[1:]) for n in dim)
+    return [others and n == geom.kernel_size[0] for n in counts[0]]
+
+
+def _block_as_canonical(kernel: torch.Tensor, geom: LocalGeometry, block: Block) -> torch.Tensor:
+    """A block of whole windows as canonical ``(positions, prod(K) * C, F)``: a view of
+    the kernel (``reshape`` copies only if the positions do not merge)."""
+    offset, sizes, strides, _, _ = block
+    rank, feat = geom.rank, math.prod(geom.kernel_size) * geom.channels
+    view = kernel.as_strided(sizes, strides, kernel.storage_offset() + offset)
+    if geom.channels_last:  # (*positions, F, *K, C)
+        return view.reshape(-1, geom.filters, feat).transpose(1, 2)
+    # (F, *positions, C, *K)
+    return view.permute(*range(1, rank + 1), *range(rank + 1, 2 * rank + 2), 0).reshape(
+        -1, feat, geom.filters
+    )
