@@ -465,6 +465,7 @@ def _forward_peak_bytes(layer, x) -> int:
         (3, "same", "channels_last"),
         (1, "valid", "channels_first"),
         (3, "valid", "channels_first"),
+        (3, "same", "channels_first"),
     ],
 )
 def test_forward_peak_memory_is_at_most_twice_the_tensors(impl, padding, fmt):
