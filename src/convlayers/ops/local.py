@@ -15,10 +15,11 @@ windows of position ``p`` and ``W`` the canonical ``(P, prod(K) * C, F)`` kernel
   or ``(L*C) x (P*F)`` matrix.
 * Backward (``_LocalMatmul``): ``dW = patches^T @ dy`` (``bmm`` on the same patch
   pieces, written in the stride order of ``W`` so the gradient of a view needs no
-  copy), and the input
-  gradient ``dpatches = dy @ W^T`` (one ``bmm``) folded back into ``dx`` with one
-  strided in-place add per kernel tap (``prod(K)`` adds, each over non-overlapping
-  positions) instead of ``unfold``'s index scatter.
+  copy). The input gradient, 1-D with unit stride: one ``baddbmm`` per tap into rows
+  ``j : j + P`` of a position-major ``dx`` (no patch gradient at all); otherwise
+  ``dpatches = dy @ W^T`` (one ``bmm``) folded back into ``dx`` with one strided
+  in-place add per kernel tap (``prod(K)`` adds, each over non-overlapping positions).
+  Neither is ``unfold``'s index scatter.
 
 Double backward is not supported (the function is ``once_differentiable``). Under
 ``torch.compile`` the plain forward runs and autograd derives its backward (the fold's
@@ -165,7 +166,7 @@ class _LocalMatmul(torch.autograd.Function):
         if ctx.needs_input_grad[1]:
             dweight = _kernel_grad(x, dy, weight, kernel, strides, cl)
         if ctx.needs_input_grad[0]:
-            dx = _fold(torch.bmm(dy, weight.transpose(1, 2)), x, kernel, strides, cl)
+            dx = _input_grad(dy, weight, x, kernel, strides, cl)
         if has_bias and ctx.needs_input_grad[2]:
             dbias = grad.sum(0)
         return dx, dweight, dbias, None, None, None, None
@@ -191,6 +192,30 @@ def _kernel_grad(x, dy, weight, kernel, strides, cl: bool) -> torch.Tensor:
         return torch.bmm(patches.transpose(1, 2), dy[positions], out=out)
 
     return _stack_pieces(pieces, rank, matmul, (p, feat, filters), weight)
+
+
+def _input_grad(dy, weight, x, kernel, strides, cl: bool) -> torch.Tensor:
+    """``dx`` from ``dy`` ``(P, N, F)`` and ``W`` ``(P, prod(K) * C, F)``.
+
+    1-D with unit stride: one ``baddbmm`` per tap, ``dx[j : j + P] += dy @ W_j^T``, into
+    a position-major ``(L, N, C)`` buffer, returned as a view in ``x``'s layout: the
+    windows of one tap are consecutive rows, so neither a patch gradient nor a fold is
+    needed. Otherwise ``dpatches = dy @ W^T`` (one ``bmm``), then ``_fold``.
+    """
+    if len(kernel) > 1 or strides[0] != 1:
+        return _fold(torch.bmm(dy, weight.transpose(1, 2)), x, kernel, strides, cl)
+    (k,), (p, n, _) = kernel, dy.shape
+    channels = weight.shape[1] // k
+    taps = weight.unflatten(1, (k, channels) if cl else (channels, k))
+    dx = dy.new_empty(p + k - 1, n, channels)
+    dx[p:].zero_()  # the first tap covers dx[:P]: written, not added
+    for j in range(k):
+        w = (taps[:, j] if cl else taps[:, :, j]).transpose(1, 2)  # (P, F, C)
+        if j == 0:
+            torch.bmm(dy, w, out=dx[:p])
+        else:
+            dx[j : j + p].baddbmm_(dy, w)
+    return dx.permute(1, 0, 2) if cl else dx.permute(1, 2, 0)
 
 
 def _fold(dpatches: torch.Tensor, x: torch.Tensor, kernel, strides, cl: bool) -> torch.Tensor:
