@@ -145,11 +145,12 @@ class _Layout3Scatter(torch.autograd.Function):
 
 
 def grid_as_canonical(grid: torch.Tensor, geom: LocalGeometry) -> torch.Tensor:
-    """A grid (any number of rows) as canonical ``(positions, prod(K) * C, F)`` (a view)."""
+    """Grid rows as canonical ``(positions, prod(K) * C, F)``: a view of a grid, or of a
+    block of whole windows whose positions merge (else ``reshape`` copies)."""
     feat = math.prod(geom.kernel_size) * geom.channels
     if geom.channels_last:
-        return grid.view(-1, geom.filters, feat).transpose(1, 2)
-    return grid.view(geom.filters, -1, feat).permute(1, 2, 0)
+        return grid.reshape(-1, geom.filters, feat).transpose(1, 2)
+    return grid.reshape(geom.filters, -1, feat).permute(1, 2, 0)
 
 
 def layout3_canonical(kernel: torch.Tensor, geom: LocalGeometry) -> torch.Tensor:
@@ -198,13 +199,8 @@ def _rows_inside(geom: LocalGeometry) -> list[bool]:
 
 def _block_as_canonical(kernel: torch.Tensor, geom: LocalGeometry, block: Block) -> torch.Tensor:
     """A block of whole windows as canonical ``(positions, prod(K) * C, F)``: a view of
-    the kernel (``reshape`` copies only if the positions do not merge)."""
+    the kernel, laid out like grid rows."""
     offset, sizes, strides, _, _ = block
-    rank, feat = geom.rank, math.prod(geom.kernel_size) * geom.channels
-    view = kernel.as_strided(sizes, strides, kernel.storage_offset() + offset)
-    if geom.channels_last:  # (*positions, F, *K, C)
-        return view.reshape(-1, geom.filters, feat).transpose(1, 2)
-    # (F, *positions, C, *K)
-    return view.permute(*range(1, rank + 1), *range(rank + 1, 2 * rank + 2), 0).reshape(
-        -1, feat, geom.filters
+    return grid_as_canonical(
+        kernel.as_strided(sizes, strides, kernel.storage_offset() + offset), geom
     )
