@@ -29,9 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = ["CanonicalRows", "grid_as_canonical", "layout3_canonical", "tap_counts"]
 
-# (storage offset, sizes, strides) of a block in the flat kernel, its grid slice, and
-# whether every tap of its windows is inside the input
-Block = tuple[int, tuple[int, ...], tuple[int, ...], tuple[slice, ...], bool]
+# (storage offset, sizes, strides) of a block in the flat kernel, and its grid slice
+Block = tuple[int, tuple[int, ...], tuple[int, ...], tuple[slice, ...]]
 
 
 @shape_cache(32)
@@ -102,8 +101,7 @@ def _blocks(geom: LocalGeometry, first: int, stop: int) -> tuple[Block, ...]:
             sizes = (filters, *lengths, channels, *taps)
             strides = (per_filter, *steps, math.prod(taps), *inner)
             index = (whole, *positions, whole, *tap_slices)
-        inside = all(n == k for n, k in zip(taps, geom.kernel_size))
-        blocks.append((offset, sizes, strides, index, inside))
+        blocks.append((offset, sizes, strides, index))
     return tuple(blocks)
 
 
@@ -117,12 +115,18 @@ def _grid_shape(geom: LocalGeometry, rows: int) -> tuple[int, ...]:
 def _scatter(kernel: torch.Tensor, geom: LocalGeometry, first: int, stop: int) -> torch.Tensor:
     """The grid of output rows ``first:stop``: zeros, and every block copied in."""
     kernel = kernel.contiguous()
+    grid = kernel.new_zeros(_grid_shape(geom, stop - first))
+    for block in _blocks(geom, first, stop):
+        grid[block[3]].copy_(_block_view(kernel, block))
+    return grid
+
+
+def _block_view(kernel: torch.Tensor, block: Block) -> torch.Tensor:
+    """A block of a contiguous flat kernel, as a strided view."""
+    offset, sizes, strides, _ = block
     # as_strided counts from the storage's start (traced: a parameter's, offset 0)
     base = 0 if torch.compiler.is_compiling() else kernel.storage_offset()
-    grid = kernel.new_zeros(_grid_shape(geom, stop - first))
-    for offset, sizes, strides, index, _ in _blocks(geom, first, stop):
-        grid[index].copy_(kernel.as_strided(sizes, strides, base + offset))
-    return grid
+    return kernel.as_strided(sizes, strides, base + offset)
 
 
 class _Layout3Scatter(torch.autograd.Function):
@@ -139,8 +143,8 @@ class _Layout3Scatter(torch.autograd.Function):
     def backward(ctx, grad):  # type: ignore[override]
         geom = ctx.geom
         dkernel = grad.new_empty(geom.kernel_shape(3))
-        for offset, sizes, strides, index, _ in _blocks(geom, 0, geom.output_shape[0]):
-            dkernel.as_strided(sizes, strides, offset).copy_(grad[index])
+        for block in _blocks(geom, 0, geom.output_shape[0]):
+            _block_view(dkernel, block).copy_(grad[block[3]])
         return dkernel, None
 
 
@@ -176,16 +180,16 @@ class CanonicalRows:
     def __init__(self, kernel: torch.Tensor, geom: LocalGeometry) -> None:
         self.kernel, self.geom, self.shape = kernel.contiguous(), geom, geom.canonical_shape
         self.row = math.prod(geom.output_shape[1:])  # positions per row
-        inside = _rows_inside(geom)
+        self.inside = inside = _rows_inside(geom)
         self.cuts = tuple(r for r in range(1, len(inside)) if inside[r] != inside[r - 1])
         self.built = inside.count(False) * self.row * self.shape[1] * self.shape[2]
 
     def __getitem__(self, positions: slice) -> torch.Tensor:
         first, stop, _ = positions.indices(self.shape[0])
         rows = (first // self.row, stop // self.row)
-        blocks = _blocks(self.geom, *rows)
-        if len(blocks) == 1 and blocks[0][4]:  # e.g. the interior of a 1-D 'same' kernel
-            return _block_as_canonical(self.kernel, self.geom, blocks[0])
+        if all(self.inside[rows[0] : rows[1]]):  # one block of whole windows: a view
+            (block,) = _blocks(self.geom, *rows)
+            return grid_as_canonical(_block_view(self.kernel, block), self.geom)
         return grid_as_canonical(_scatter(self.kernel, self.geom, *rows), self.geom)
 
 
@@ -195,12 +199,3 @@ def _rows_inside(geom: LocalGeometry) -> list[bool]:
     counts = tap_counts(geom)
     others = all(n == k for dim, k in zip(counts[1:], geom.kernel_size[1:]) for n in dim)
     return [others and n == geom.kernel_size[0] for n in counts[0]]
-
-
-def _block_as_canonical(kernel: torch.Tensor, geom: LocalGeometry, block: Block) -> torch.Tensor:
-    """A block of whole windows as canonical ``(positions, prod(K) * C, F)``: a view of
-    the kernel, laid out like grid rows."""
-    offset, sizes, strides, _, _ = block
-    return grid_as_canonical(
-        kernel.as_strided(sizes, strides, kernel.storage_offset() + offset), geom
-    )
