@@ -9,7 +9,6 @@ from . import activations, config, constraints, initializers, layers, regularize
 from .engine import callbacks, losses, metrics, optimizers
 from .engine.functional import Model
 from .engine.sequential import Sequential
-from .engine.symbolic import Input, SymbolicTensor
 from .layers import (
     Activation,
     Conv1D,
@@ -19,6 +18,7 @@ from .layers import (
     DepthwiseConv2D,
     Dropout,
     Flatten,
+    Input,
     InputLayer,
     InputSpec,
     Layer,
@@ -30,6 +30,7 @@ from .layers import (
 )
 from .naming import reset_names as clear_session
 from .plain_torch import apply_constraints, regularization_loss
+from .symbolic import SymbolicTensor
 
 __version__ = "0.1.0"
 

@@ -11,8 +11,9 @@ from fixture_loader import FIXTURES, load_fixtures
 from parity import check_against_fixture, relative_l2
 
 import convlayers
+from convlayers.ops.local_geometry import LocalGeometry
 from convlayers.ops.local_layout3 import CanonicalRows, layout3_canonical
-from convlayers.ops.local_layouts import LocalGeometry, _positions, convert_kernel
+from convlayers.ops.local_layouts import _positions, convert_kernel
 
 CASES = {rank: load_fixtures(f"locally_connected{rank}d") for rank in (1, 2)}
 LAYERS = {1: convlayers.LocallyConnected1D, 2: convlayers.LocallyConnected2D}

@@ -21,11 +21,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..layers.base import Layer
-from .layer_config import deserialize_layer, serialize_layer
-from .symbolic import Node, SymbolicTensor, flatten, map_structure, shape_structure
+from ..layers.input_layer import InputLayer
+from ..layers.registry import deserialize_layer, register_builtin, serialize_layer
+from ..naming import unique_name
+from ..symbolic import Node, SymbolicTensor, flatten, map_structure, shape_structure
 from .training import TrainingMixin
 
-__all__ = ["Model"]
+__all__ = ["Model", "nodes_in_order"]
 
 
 class Model(TrainingMixin, Layer):
@@ -44,8 +46,6 @@ class Model(TrainingMixin, Layer):
         self, inputs: Any = None, outputs: Any = None, name: str | None = None, **kwargs: Any
     ) -> None:
         if name is None and type(self) in (Model,):
-            from ..naming import unique_name
-
             name = unique_name("Model")
         super().__init__(name=name, **kwargs)
         self._is_graph_network = False
@@ -56,8 +56,6 @@ class Model(TrainingMixin, Layer):
     # ------------------------------------------------------------------- graph
 
     def _init_graph(self, inputs: Any, outputs: Any) -> None:
-        from ..layers.core import InputLayer
-
         if isinstance(inputs, tuple):
             inputs = list(inputs)
         if isinstance(outputs, tuple):
@@ -76,7 +74,7 @@ class Model(TrainingMixin, Layer):
                     f"Model inputs must come from `convlayers.Input`. Received: inputs={tensor!r}"
                 )
         self._nested_inputs, self._nested_outputs = inputs, outputs
-        self._nodes = _nodes_in_order(self.outputs, self.inputs)
+        self._nodes = nodes_in_order(self.outputs, self.inputs)
         self._is_graph_network = True
         seen: dict[int, Layer] = {}
         for tensor in self.inputs:
@@ -257,6 +255,9 @@ class Model(TrainingMixin, Layer):
         return f"name={self.name!r}"
 
 
+register_builtin(Model, "Functional")  # the class name tf-keras saves graph models under
+
+
 def _is_one_shape(value: Any) -> bool:
     return isinstance(value, (tuple, list)) and all(
         d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in value
@@ -274,7 +275,7 @@ def _plain(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in kwargs.items() if not isinstance(v, SymbolicTensor)}
 
 
-def _nodes_in_order(outputs: list[SymbolicTensor], inputs: list[SymbolicTensor]) -> list[Node]:
+def nodes_in_order(outputs: list[SymbolicTensor], inputs: list[SymbolicTensor]) -> list[Node]:
     """The nodes between ``inputs`` and ``outputs``, each after the nodes it depends on."""
     input_ids = {id(t) for t in inputs}
     ordered: list[Node] = []
@@ -285,8 +286,6 @@ def _nodes_in_order(outputs: list[SymbolicTensor], inputs: list[SymbolicTensor])
         if id(tensor) in input_ids:
             return
         node = tensor.node
-        from ..layers.core import InputLayer
-
         if node is None or isinstance(node.layer, InputLayer):
             raise ValueError(
                 f"Graph disconnected: cannot obtain value for tensor {tensor!r}. It comes from "

@@ -23,10 +23,11 @@ from typing import Any
 import torch
 
 from ..layers.base import Layer
+from ..layers.input_layer import InputLayer
+from ..layers.registry import deserialize_layer, serialize_layer
 from ..naming import unique_name
-from .functional import Model
-from .layer_config import deserialize_layer, serialize_layer
-from .symbolic import SymbolicTensor
+from ..symbolic import Node, SymbolicTensor
+from .functional import Model, nodes_in_order
 
 __all__ = ["Sequential"]
 
@@ -59,8 +60,6 @@ class Sequential(Model):
 
     def add(self, layer: Layer | SymbolicTensor) -> None:
         """Append ``layer``; ValueError if it does not take the current output."""
-        from ..layers.core import InputLayer
-
         if isinstance(layer, SymbolicTensor):  # model.add(Input(...))
             layer = layer._keras_history.layer
         if not isinstance(layer, Layer):
@@ -116,12 +115,9 @@ class Sequential(Model):
         self._inbound_nodes = []
         self._is_graph_network = False
         if self._input_tensor is not None and self._stack:
-            from .functional import _nodes_in_order
-            from .symbolic import Node
-
             self.inputs, self.outputs = [self._input_tensor], [self._outputs_by_layer[-1]]
             self._nested_inputs, self._nested_outputs = self.inputs[0], self.outputs[0]
-            self._nodes = _nodes_in_order(self.outputs, self.inputs)
+            self._nodes = nodes_in_order(self.outputs, self.inputs)
             self._is_graph_network = True
             self.built = True
             Node(self, self.inputs[0], self.outputs[0], record_history=False)
@@ -131,8 +127,6 @@ class Sequential(Model):
 
         A layer without ``compute_output_shape`` leaves the model a plain stack (it runs,
         but has no per-layer shapes)."""
-        from ..layers.core import InputLayer
-
         if input_shape is None:
             raise ValueError("You must provide an `input_shape` argument.")
         if self._input_tensor is None:

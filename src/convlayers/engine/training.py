@@ -31,6 +31,7 @@ from . import metrics as metrics_module
 from . import optimizers
 from .callbacks import Callback, History
 from .progbar import Progbar
+from .summary import print_summary
 
 __all__ = ["TrainingMixin"]
 
@@ -336,6 +337,5 @@ class TrainingMixin:
         print_fn: Any = None,
     ) -> None:
         """Print a table of the layers, their output shapes and parameter counts."""
-        from .summary import print_summary
 
         print_summary(self, line_length, positions, print_fn)

@@ -20,8 +20,8 @@ from torch import nn
 
 from .. import constraints, initializers, regularizers
 from ..dtypes import standardize_dtype, to_torch_dtype
-from ..engine.symbolic import flatten, is_symbolic, symbolic_call
 from ..naming import unique_name
+from ..symbolic import flatten, is_symbolic, symbolic_call
 from .input_spec import InputSpec
 from .layer_utils import (
     as_shape,
@@ -34,6 +34,7 @@ from .layer_utils import (
 )
 from .loss_tracking import LossTrackingMixin, call_context
 from .node_accessors import NodeAccessorsMixin
+from .registry import register_builtin
 from .weights import WeightsMixin
 
 __all__ = ["Layer", "ShapeLike", "as_shape"]
@@ -217,8 +218,11 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
     # -------------------------------------------------------------------- calls
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Decide once per class which extras ``forward`` handles (masks, ``scope``)."""
+        """Register the package's own classes; decide once per class which extras ``forward``
+        handles (masks, ``scope``)."""
         super().__init_subclass__(**kwargs)
+        if cls.__module__.startswith("convlayers.") and not cls.__name__.startswith("_"):
+            register_builtin(cls)
         try:
             params = inspect.signature(cls.call).parameters
         except (TypeError, ValueError):  # a call without a signature: no extras
@@ -273,7 +277,7 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
     def forward(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         """Build on first use, check the input, run ``call`` and record activity losses.
 
-        A symbolic input records a node instead (see ``convlayers.engine.symbolic``).
+        A symbolic input records a node instead (see ``convlayers.symbolic``).
         """
         if type(inputs) is not torch.Tensor:
             if is_symbolic(inputs):

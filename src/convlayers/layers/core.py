@@ -1,5 +1,5 @@
-"""The glue layers real Keras models contain: InputLayer, Dense, Flatten, Activation,
-Dropout, Reshape. Weights and configs as tf-keras 2.21 has them.
+"""The glue layers real Keras models contain: Dense, Flatten, Activation, Dropout,
+Reshape. Weights and configs as tf-keras 2.21 has them.
 
 >>> import torch, convlayers
 >>> dense = convlayers.Dense(3, activation="relu")
@@ -15,79 +15,10 @@ from typing import Any
 import torch
 
 from .. import activations, constraints, initializers, regularizers
-from ..engine.symbolic import Node, SymbolicTensor
-from ..naming import unique_name
 from ..validation import argument_error, normalize_data_format, normalize_positive_int
 from .base import Layer, as_shape
 
-__all__ = ["Activation", "Dense", "Dropout", "Flatten", "InputLayer", "Reshape"]
-
-
-class InputLayer(Layer):
-    """The entry point of a model: holds the symbolic tensor that ``Input()`` returns.
-
-    Args:
-        input_shape: shape of one sample (without the batch axis).
-        batch_size: optional fixed batch size.
-        dtype: dtype name of the input, 'float32' by default.
-        name: layer name; ``input_1``, ``input_2``, ... by default.
-        batch_input_shape: the full shape, instead of ``input_shape``/``batch_size``.
-
-    Shapes: input and output ``batch_input_shape``; no weights.
-
-    >>> import convlayers
-    >>> layer = convlayers.InputLayer(input_shape=(10, 3), name="x")
-    >>> layer.output, layer.get_config()["batch_input_shape"]
-    (<SymbolicTensor shape=(None, 10, 3) dtype=float32 (created by layer 'x')>, (None, 10, 3))
-    """
-
-    def __init__(
-        self,
-        input_shape: tuple[int | None, ...] | None = None,
-        batch_size: int | None = None,
-        dtype: Any = None,
-        name: str | None = None,
-        batch_input_shape: tuple[int | None, ...] | None = None,
-        sparse: bool = False,
-        ragged: bool = False,
-        **kwargs: Any,
-    ) -> None:
-        kwargs.pop("optional", None)
-        if sparse or ragged:
-            raise ValueError(
-                f"Sparse and ragged inputs are not supported. Received: sparse={sparse}, "
-                f"ragged={ragged}"
-            )
-        if batch_input_shape is None:
-            if input_shape is None:
-                raise ValueError(
-                    "`InputLayer` needs `input_shape` or `batch_input_shape`. "
-                    f"Received: input_shape={input_shape}"
-                )
-            batch_input_shape = (batch_size, *as_shape(input_shape))
-        if not name:
-            name = unique_name("Input")
-            name = "input_1" if name == "input" else f"input_{int(name[6:]) + 1}"
-        super().__init__(name=name, dtype=dtype, batch_input_shape=batch_input_shape, **kwargs)
-        self.built = True
-        tensor = SymbolicTensor(self._batch_input_shape, self.dtype, name=self.name)
-        Node(self, tensor, tensor).is_input = True
-
-    def call(self, inputs: Any) -> Any:
-        return inputs
-
-    def compute_output_shape(self, input_shape: Any) -> Any:
-        return input_shape
-
-    def get_config(self) -> dict[str, Any]:
-        return {
-            "batch_input_shape": self._batch_input_shape,
-            "dtype": self.dtype,
-            "sparse": False,
-            "ragged": False,
-            "name": self.name,
-            "optional": False,
-        }
+__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Reshape"]
 
 
 class _LastAxisSpec:

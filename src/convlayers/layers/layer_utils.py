@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..engine.symbolic import flatten as _flatten
+from ..symbolic import flatten as _flatten
 
 __all__ = [
     "as_shape",

@@ -10,7 +10,8 @@ import torch
 from .. import activations, constraints, initializers, regularizers
 from ..conv_arithmetic import local_output_length
 from ..ops.local import local_conv
-from ..ops.local_layouts import LocalGeometry, convert_kernel
+from ..ops.local_geometry import LocalGeometry
+from ..ops.local_layouts import convert_kernel
 from ..validation import (
     argument_error,
     check_output_length,

@@ -23,7 +23,7 @@ from typing import Any
 
 import torch
 
-from ..engine.symbolic import flatten
+from ..symbolic import flatten
 
 __all__ = ["LossTrackingMixin", "call_context"]
 

@@ -1,6 +1,6 @@
 """The Keras node accessors of a layer: ``input``, ``output``, shapes, ``get_*_at``.
 
-Each symbolic call of a layer appends one :class:`~convlayers.engine.symbolic.Node`
+Each symbolic call of a layer appends one :class:`~convlayers.symbolic.Node`
 to ``layer._inbound_nodes``; eager calls record nothing. The errors are the
 reference's: ``get_*_at`` raise RuntimeError when the layer has no node and
 ValueError for an index out of range; ``input``/``output``/``input_shape``/

@@ -36,8 +36,9 @@ import torch.nn.functional as F
 from torch.autograd.function import once_differentiable
 
 from .caching import shape_cache
+from .local_geometry import LocalGeometry
 from .local_layout3 import CanonicalRows
-from .local_layouts import LocalGeometry, to_canonical
+from .local_layouts import to_canonical
 
 __all__ = ["local_conv", "local_matmul"]
 

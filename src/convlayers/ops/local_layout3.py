@@ -17,46 +17,17 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import TYPE_CHECKING
 
 import torch
 from torch.autograd.function import once_differentiable
 
 from .caching import shape_cache
+from .local_geometry import LocalGeometry, tap_counts, window_runs
 
-if TYPE_CHECKING:
-    from .local_layouts import LocalGeometry
-
-__all__ = ["CanonicalRows", "grid_as_canonical", "layout3_canonical", "tap_counts"]
+__all__ = ["CanonicalRows", "grid_as_canonical", "layout3_canonical"]
 
 # (storage offset, sizes, strides) of a block in the flat kernel, and its grid slice
 Block = tuple[int, tuple[int, ...], tuple[int, ...], tuple[slice, ...]]
-
-
-@shape_cache(32)
-def _runs(geom: LocalGeometry) -> tuple[tuple[tuple[int, int, int, int], ...], ...]:
-    """Per spatial dim, the runs ``(first, stop, tap0, tap1)``: positions
-    ``first:stop`` keep taps ``tap0:tap1`` of their windows inside the input."""
-    runs = []
-    for n, k, s, (left, _), out in zip(
-        geom.input_shape, geom.kernel_size, geom.strides, geom.pads, geom.output_shape
-    ):
-        dim: list[tuple[int, int, int, int]] = []
-        for o in range(out):
-            start = o * s - left
-            tap0 = max(0, -start)
-            taps = (tap0, max(tap0, min(k, n - start)))
-            if dim and dim[-1][2:] == taps:
-                dim[-1] = (dim[-1][0], o + 1, *taps)
-            else:
-                dim.append((o, o + 1, *taps))
-        runs.append(tuple(dim))
-    return tuple(runs)
-
-
-def tap_counts(geom: LocalGeometry) -> list[list[int]]:
-    """Per spatial dim, how many taps of each output position's window are inside."""
-    return [[t1 - t0 for a, b, t0, t1 in dim for _ in range(a, b)] for dim in _runs(geom)]
 
 
 @shape_cache(64)
@@ -70,7 +41,7 @@ def _blocks(geom: LocalGeometry, first: int, stop: int) -> tuple[Block, ...]:
     (channels_last) or C (channels_first, within each filter's entries). Within a run
     the counts are constant, so every position axis has a fixed stride.
     """
-    runs, filters, channels = _runs(geom), geom.filters, geom.channels
+    runs, filters, channels = window_runs(geom), geom.filters, geom.channels
     cums = [[0, *itertools.accumulate(counts)] for counts in tap_counts(geom)]
     totals = [cum[-1] for cum in cums]
     unit = channels * (filters if geom.channels_last else 1)

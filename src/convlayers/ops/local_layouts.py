@@ -28,73 +28,16 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch.autograd.function import once_differentiable
 
-from ..conv_arithmetic import local_output_length, local_padding
 from .caching import shape_cache
-from .local_layout3 import CanonicalRows, layout3_canonical, tap_counts
+from .local_geometry import LocalGeometry
+from .local_layout3 import CanonicalRows, layout3_canonical
 
 __all__ = ["LocalGeometry", "convert_kernel", "to_canonical"]
-
-
-@dataclass(frozen=True)
-class LocalGeometry:
-    """Everything that fixes a LocallyConnected kernel's layout (hashable, for caching)."""
-
-    input_shape: tuple[int, ...]  # spatial input shape S
-    channels: int
-    filters: int
-    kernel_size: tuple[int, ...]
-    strides: tuple[int, ...]
-    padding: str
-    channels_last: bool
-
-    @property
-    def rank(self) -> int:
-        return len(self.input_shape)
-
-    @property
-    def output_shape(self) -> tuple[int, ...]:
-        """Spatial output shape ``O``."""
-        return tuple(
-            local_output_length(n, k, self.padding, s)  # type: ignore[misc]
-            for n, k, s in zip(self.input_shape, self.kernel_size, self.strides)
-        )
-
-    @property
-    def pads(self) -> tuple[tuple[int, int], ...]:
-        """``(left, right)`` zeros per spatial dim that turn the windows into 'valid' ones."""
-        return tuple(
-            local_padding(n, k, self.padding, s)
-            for n, k, s in zip(self.input_shape, self.kernel_size, self.strides)
-        )
-
-    @property
-    def canonical_shape(self) -> tuple[int, int, int]:
-        """``(P, prod(K) * C, F)``: layout 1, also for 'same' padding."""
-        taps = math.prod(self.kernel_size)
-        return (math.prod(self.output_shape), taps * self.channels, self.filters)
-
-    def kernel_shape(self, implementation: int) -> tuple[int, ...]:
-        """Shape of the stored kernel for ``implementation`` (1, 2 or 3)."""
-        if implementation == 1:
-            return self.canonical_shape
-        if implementation == 2:
-            spatial, out = self.input_shape, self.output_shape
-            if self.channels_last:
-                return (*spatial, self.channels, *out, self.filters)
-            return (self.channels, *spatial, self.filters, *out)
-        return (_connected_entries(self),)
-
-
-@shape_cache(32, constant=True)
-def _connected_entries(geom: LocalGeometry) -> int:
-    """Length of layout 3: ``F * C`` times the (position, tap) pairs inside the input."""
-    return geom.filters * geom.channels * math.prod(sum(n) for n in tap_counts(geom))
 
 
 @functools.lru_cache(maxsize=16)

@@ -1,18 +1,16 @@
 """Symbolic tensors and nodes: how layers called on placeholders record a graph.
 
-``Input(shape)`` returns a :class:`SymbolicTensor` (a shape and a dtype, no
-data). Calling a layer on one records a :class:`Node` on the layer and
-returns new symbolic tensors whose shapes come from the layer's
-``compute_output_shape``; nothing is computed. ``Sequential`` and the
-functional ``Model`` are built from these nodes.
+``Input(shape)`` (in ``layers.input_layer``) returns a :class:`SymbolicTensor`
+(a shape and a dtype, no data). Calling a layer on one records a :class:`Node`
+on the layer and returns new symbolic tensors whose shapes come from the
+layer's ``compute_output_shape``; nothing is computed. ``Sequential`` and the
+functional ``Model`` are built from these nodes. This module sits below the
+layers and knows nothing of them but the attributes it reads.
 
->>> import convlayers
->>> x = convlayers.Input((10, 3), name="x")
->>> x
-<SymbolicTensor shape=(None, 10, 3) dtype=float32 (created by layer 'x')>
->>> y = convlayers.Conv1D(4, 3, name="conv")(x)
->>> y.shape, y.node.layer.name, y.node.input_shapes
-((None, 8, 4), 'conv', (None, 10, 3))
+>>> SymbolicTensor((None, 10, 3))
+<SymbolicTensor shape=(None, 10, 3) dtype=float32>
+>>> flatten([1, (2, {"a": 3})])
+[1, 2, 3]
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from ..dtypes import standardize_dtype
+from .dtypes import standardize_dtype
 
 __all__ = [
     "KerasHistory",
@@ -30,6 +28,7 @@ __all__ = [
     "is_symbolic",
     "map_structure",
     "shape_structure",
+    "symbolic_call",
 ]
 
 
@@ -185,44 +184,6 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<Node of layer {self.layer.name!r}: {self.input_shapes} -> {self.output_shapes}>"
-
-
-def Input(
-    shape: tuple[int | None, ...] | None = None,
-    batch_size: int | None = None,
-    dtype: Any = None,
-    name: str | None = None,
-    batch_shape: tuple[int | None, ...] | None = None,
-) -> SymbolicTensor:
-    """A symbolic placeholder for inputs of ``shape`` (without the batch axis).
-
-    Calling layers on it records the graph a functional ``Model`` is made of.
-
-    Args:
-        shape: the shape of one sample, e.g. ``(length, channels)``; ``None`` for an
-            unknown size.
-        batch_size: a fixed batch size, or ``None`` (any).
-        dtype: the dtype name, 'float32' by default.
-        name: the name of the :class:`~convlayers.layers.core.InputLayer` made for it.
-        batch_shape: the full shape including the batch axis, instead of ``shape``.
-
-    Returns:
-        A :class:`SymbolicTensor` of shape ``(batch_size, *shape)``.
-
-    >>> import convlayers
-    >>> convlayers.Input((None, 8), batch_size=4).shape
-    (4, None, 8)
-    """
-    from ..layers.core import InputLayer
-
-    layer = InputLayer(
-        input_shape=shape,
-        batch_size=batch_size,
-        dtype=dtype,
-        name=name,
-        batch_input_shape=batch_shape,
-    )
-    return layer.output
 
 
 def symbolic_call(layer: Any, inputs: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
