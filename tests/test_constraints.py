@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 
+import convlayers
 from convlayers import constraints as C
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -213,3 +215,57 @@ def test_layer_config_entries_match_reference(case):
     args, config = case["args"], case["config"]
     for key in ("kernel_constraint", "bias_constraint"):
         assert plain(C.serialize(C.get(args.get(key)))) == config[key]
+
+
+CONSTRAINED_LAYERS = {
+    "Conv1D": lambda c: convlayers.Conv1D(2, 3, kernel_constraint=c, bias_constraint=c),
+    "Conv2D": lambda c: convlayers.Conv2D(2, 3, kernel_constraint=c, bias_constraint=c),
+    "SeparableConv1D": lambda c: convlayers.SeparableConv1D(
+        2, 3, depthwise_constraint=c, pointwise_constraint=c, bias_constraint=c
+    ),
+    "SeparableConv2D": lambda c: convlayers.SeparableConv2D(
+        2, 3, depthwise_constraint=c, pointwise_constraint=c, bias_constraint=c
+    ),
+    "DepthwiseConv1D": lambda c: convlayers.DepthwiseConv1D(
+        3, depthwise_constraint=c, bias_constraint=c
+    ),
+    "DepthwiseConv2D": lambda c: convlayers.DepthwiseConv2D(
+        3, depthwise_constraint=c, bias_constraint=c
+    ),
+    "LocallyConnected1D": lambda c: convlayers.LocallyConnected1D(
+        2, 3, kernel_constraint=c, bias_constraint=c
+    ),
+    "LocallyConnected2D": lambda c: convlayers.LocallyConnected2D(
+        2, 3, kernel_constraint=c, bias_constraint=c
+    ),
+    "Dense": lambda c: convlayers.Dense(2, kernel_constraint=c, bias_constraint=c),
+}
+CONSTRAINED_INPUTS = {"Conv2D": 4, "SeparableConv2D": 4, "DepthwiseConv2D": 4}
+CONSTRAINED_INPUTS["LocallyConnected2D"] = 4  # input rank; the others take rank 3
+
+
+@pytest.mark.parametrize("name", sorted(CONSTRAINED_LAYERS))
+def test_every_constrained_weight_carries_its_constraint(name):
+    """As tf-keras' tests read it: ``layer.kernel.constraint`` is the constraint object,
+    and ``apply_constraints`` applies whatever that attribute holds."""
+    layer = CONSTRAINED_LAYERS[name](C.NonNeg())
+    rank = CONSTRAINED_INPUTS.get(name, 3)
+    layer(torch.randn((2,) + (6,) * (rank - 2) + (3,)))
+    assert layer.weights
+    for weight in layer.weights:
+        assert isinstance(weight.constraint, C.NonNeg)
+    for weight in layer.weights:
+        weight.constraint = C.MaxNorm(1e-3, axis=None)  # replaced by the user
+        with torch.no_grad():
+            weight.fill_(-1.0)
+    convlayers.apply_constraints(layer)
+    for weight in layer.weights:
+        assert float(weight.detach().norm()) <= 1e-3 * 1.0001  # the new one ran, not NonNeg
+        assert float(weight.detach().min()) < 0
+    assert copy.deepcopy(layer).weights[0].constraint is not None
+
+
+def test_unconstrained_weight_has_none():
+    layer = convlayers.Conv1D(2, 3)
+    layer(torch.randn(1, 5, 2))
+    assert layer.kernel.constraint is None and layer.bias.constraint is None

@@ -48,9 +48,13 @@ def regularization_loss(module: nn.Module) -> torch.Tensor:
 
 @torch.no_grad()
 def apply_constraints(module: nn.Module) -> None:
-    """Project every constrained weight in ``module``'s tree in place; call after ``step()``."""
+    """Project every constrained weight in ``module``'s tree in place; call after ``step()``.
+
+    A weight's constraint is its ``constraint`` attribute (``layer.kernel.constraint``),
+    set by ``add_weight`` and replaceable by the user."""
     for top in _top_layers(module):
         for layer in top._flatten_layers():
-            for weight, spec in layer._weight_items():
-                if spec.constraint is not None:
-                    weight.copy_(spec.constraint(weight))
+            for weight, _ in layer._weight_items():
+                constraint = getattr(weight, "constraint", None)
+                if constraint is not None:
+                    weight.copy_(constraint(weight))

@@ -46,10 +46,10 @@ _BASE_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim")
 
 @dataclass
 class _WeightSpec:
-    """What ``add_weight`` knows about a weight beyond its value."""
+    """What ``add_weight`` knows about a weight beyond its value (the constraint is the
+    weight's own ``constraint`` attribute, as on a Keras variable)."""
 
     regularizer: Callable[[torch.Tensor], torch.Tensor] | None
-    constraint: Callable[[torch.Tensor], torch.Tensor] | None
     trainable: bool
 
 
@@ -162,7 +162,8 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         """Create a weight, register it as a Parameter named ``name`` and return it.
 
         ``initializer`` defaults to 'glorot_uniform'; ``regularizer`` adds a loss
-        to ``losses``; ``constraint`` is applied by ``apply_constraints`` after
+        to ``losses``; ``constraint`` becomes the weight's ``constraint`` attribute
+        (as on a Keras variable), which ``apply_constraints`` and ``fit`` apply after
         each optimizer step.
         """
         if partitioner is not None:
@@ -180,10 +181,9 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         init = initializers.get("glorot_uniform" if initializer is None else initializer)
         value = init(shape, dtype=to_torch_dtype(dtype or self._dtype))
         param = nn.Parameter(value, requires_grad=bool(trainable) and self._trainable)
+        param.constraint = constraints.get(constraint)
         self.register_parameter(name, param)
-        self._weight_specs[name] = _WeightSpec(
-            regularizers.get(regularizer), constraints.get(constraint), bool(trainable)
-        )
+        self._weight_specs[name] = _WeightSpec(regularizers.get(regularizer), bool(trainable))
         return param
 
     add_variable = add_weight
@@ -387,6 +387,9 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
             if key == "_activity_losses":  # holds the latest call's inputs
                 value = []
             object.__setattr__(new, key, copy.deepcopy(value, memo))
+        for name, param in self._parameters.items():  # Parameter's deepcopy drops attributes
+            if param is not None and param.__dict__:
+                new._parameters[name].__dict__.update(copy.deepcopy(param.__dict__, memo))
         return new
 
     def extra_repr(self) -> str:
