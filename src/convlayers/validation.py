@@ -24,7 +24,9 @@ from . import config
 
 __all__ = [
     "argument_error",
+    "check_axis_argument",
     "check_output_length",
+    "normalize_axis",
     "normalize_data_format",
     "normalize_padding",
     "normalize_positive_int",
@@ -92,3 +94,36 @@ def check_output_length(
             f"Layer {layer_name!r}: the input is too small for the kernel; the output "
             f"spatial shape would be {lengths}. Received: input_shape={tuple(input_shape)}"
         )
+
+
+def check_axis_argument(axis: Any) -> int | list[int]:
+    """An ``axis`` argument (an int, or a list/tuple of ints) as an int or a list;
+    TypeError otherwise, with tf-keras' wording (normalization layers)."""
+    if _is_int(axis):
+        return axis
+    if isinstance(axis, (list, tuple)) and all(_is_int(a) for a in axis):
+        return list(axis)
+    raise TypeError(
+        f"Expected an int or a list/tuple of ints for the argument 'axis', but received: {axis!r}"
+    )
+
+
+def normalize_axis(axis: int | list[int], rank: int | None) -> list[int]:
+    """``axis`` (int or list, negative counting from the end) as a list of axes in
+    ``[0, rank)``, in the order given; ValueError with tf-keras' wording otherwise.
+
+    >>> normalize_axis(-1, 4), normalize_axis([3, -3], 4)
+    ([3], [3, 1])
+    """
+    if not rank:
+        raise ValueError(f"Input has undefined rank. Received: input_shape rank={rank}")
+    axes = [axis] if _is_int(axis) else list(axis)  # type: ignore[arg-type]
+    axes = [a + rank if a < 0 else a for a in axes]
+    if any(not 0 <= a < rank for a in axes):
+        raise ValueError(
+            "Invalid value for `axis` argument. Expected 0 <= axis < inputs.rank (with "
+            f"inputs.rank={rank}). Received: axis={tuple(axes)}"
+        )
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"Duplicate axis: {tuple(axes)}. Received: axis={axis!r}")
+    return axes
