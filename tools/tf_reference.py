@@ -132,11 +132,15 @@ def seed_for(family: str, case_id: str) -> int:
     return zlib.crc32(f"{family}/{case_id}".encode())
 
 
-def run_case(family, case_id, layer_cls, kwargs, input_shape, notes="", aux_fn=None):
+def run_case(
+    family, case_id, layer_cls, kwargs, input_shape, notes="", aux_fn=None, call_arrays_fn=None
+):
     """Build ``layer_cls(**kwargs)``, set seeded weights, run forward + backward.
 
     Returns ``(case, None)`` or ``(None, skip_record)`` when the reference refuses the combo.
     ``aux_fn(layer)`` may return extra arrays stored as ``aux/<name>``.
+    ``call_arrays_fn(rng, input_shape)`` may return arrays passed to the call as keyword
+    arguments (e.g. ``mask``), drawn after the weights and stored as ``call/<name>``.
     """
     tf_keras.backend.clear_session()
     rng = np.random.default_rng(seed_for(family, case_id))
@@ -151,10 +155,11 @@ def run_case(family, case_id, layer_cls, kwargs, input_shape, notes="", aux_fn=N
             else:
                 values.append(w.numpy())
         layer.set_weights(values)
+        call_arrays = {} if call_arrays_fn is None else call_arrays_fn(rng, input_shape)
         xt = tf.constant(x)
         with tf.GradientTape() as tape:
             tape.watch(xt)
-            y = layer(xt)
+            y = layer(xt, **{k: tf.constant(v) for k, v in call_arrays.items()})
             g = tf.constant(rng.standard_normal(y.shape).astype(np.float32))
             loss = tf.reduce_sum(y * g)
         grads = tape.gradient(loss, [xt, *layer.trainable_weights])
@@ -175,6 +180,8 @@ def run_case(family, case_id, layer_cls, kwargs, input_shape, notes="", aux_fn=N
         arrays[f"w/{name}"] = w.numpy()
     for name, grad in zip(trainable, grads[1:], strict=True):
         arrays[f"dw/{name}"] = tf.convert_to_tensor(grad).numpy()
+    for name, value in call_arrays.items():
+        arrays[f"call/{name}"] = np.asarray(value)
     if aux_fn is not None:
         for name, value in aux_fn(layer).items():
             arrays[f"aux/{name}"] = np.asarray(value)
