@@ -306,10 +306,6 @@ class BatchNormalization(_Normalization):
         training: bool | None = None,
         mask: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        if training is None:
-            training = self.training
-        if not (training and self.trainable):
-            return self._in_float32(inputs, self._infer)
         if mask is not None and self.fused:
             warnings.warn(
                 "Masking is not supported with `fused=True`. You should either turn off "
@@ -319,6 +315,10 @@ class BatchNormalization(_Normalization):
                 stacklevel=2,
             )
             mask = None
+        if training is None:
+            training = self.training
+        if not (training and self.trainable):
+            return self._in_float32(inputs, self._infer)
         return self._in_float32(inputs, lambda x: self._train(x, mask))
 
     def _infer(self, x: torch.Tensor) -> torch.Tensor:

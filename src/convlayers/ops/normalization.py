@@ -88,11 +88,11 @@ def batch_norm_training(
     # torch.batch_norm (F.batch_norm without its n > 1 check) writes the batch mean and
     # the Bessel-corrected variance into the running buffers when momentum is 1.
     y = torch.batch_norm(view, _flat(gamma), _flat(beta), mean, variance, True, 1.0, epsilon, False)
-    with torch.no_grad():
-        if count <= 1:
-            variance.zero_()
-        elif not bessel:
-            variance.mul_((count - 1) / count)
+    # torch.batch_norm keeps its running buffers for backward: no in-place change here.
+    if count <= 1:
+        variance = torch.zeros_like(variance)
+    elif not bessel:
+        variance = variance * ((count - 1) / count)
     return _restore(y, x, order), mean, variance
 
 
