@@ -49,7 +49,7 @@ def _channels_view(x: torch.Tensor, axes: list[int]) -> tuple[torch.Tensor, list
     rank = x.dim()
     order = [d for d in range(rank) if d not in axes] + sorted(axes)
     moved = x.permute(order)
-    channels = math.prod(x.shape[a] for a in axes)
+    channels = math.prod([x.shape[a] for a in axes])
     return moved.reshape(-1, channels), order
 
 
