@@ -5,7 +5,17 @@
 torch.Size([2, 6, 16])
 """
 
-from . import activations, config, constraints, initializers, layers, regularizers
+from . import (
+    activations,
+    backend,
+    config,
+    constraints,
+    initializers,
+    layers,
+    models,
+    regularizers,
+    utils,
+)
 from .engine import callbacks, losses, metrics, optimizers
 from .engine.functional import Model
 from .engine.sequential import Sequential
@@ -93,6 +103,7 @@ __all__ = [
     "SymbolicTensor",
     "activations",
     "apply_constraints",
+    "backend",
     "callbacks",
     "clear_session",
     "config",
@@ -101,7 +112,9 @@ __all__ = [
     "layers",
     "losses",
     "metrics",
+    "models",
     "optimizers",
     "regularization_loss",
     "regularizers",
+    "utils",
 ]

@@ -3,7 +3,6 @@
 import itertools
 import json
 import math
-import re
 
 import pool_norm_reference as ref
 import pytest
@@ -270,7 +269,7 @@ def test_aliases_are_the_same_classes_and_deserialize():
         (
             convlayers.AveragePooling1D,
             dict(padding="causal"),
-            r"`padding` must be one of 'valid', 'same'. Received: padding='causal'",
+            r"Causal padding is only supported for .*Received: padding='causal'",
         ),
         (convlayers.AveragePooling2D, dict(padding="full"), r"Received: padding='full'"),
         (
@@ -291,30 +290,14 @@ def test_window_longer_than_input_is_a_clear_error():
     # tf-keras fails in the MaxPool kernel, or returns an empty output for average pooling.
     for cls in (convlayers.MaxPooling1D, convlayers.AveragePooling1D):
         layer = cls(6)
-        with pytest.raises(ValueError, match=r"output spatial shape would be \(0,\)"):
+        with pytest.raises(ValueError, match=r"One of the dimensions in the output is <= 0"):
             layer(torch.zeros(1, 5, 2))
-        with pytest.raises(ValueError, match=r"output spatial shape would be \(0,\)"):
+        with pytest.raises(ValueError, match=r"One of the dimensions in the output is <= 0"):
             layer.compute_output_shape((None, 5, 2))
     assert convlayers.MaxPooling1D(5)(torch.zeros(1, 5, 2)).shape == (1, 1, 2)
 
 
-PROBES = [
-    p
-    for family in FAMILIES
-    for p in load_index(family)["probes"]
-    if p["result"] == "error"
-    and ("Input 0 of layer" in p["error"] or "Incorrect input shape" in p["error"])
-]
-
-
-@pytest.mark.parametrize("probe", PROBES, ids=[str(p["input_shape"]) for p in PROBES])
-def test_input_errors_begin_with_the_reference_message(probe):
-    layer = getattr(convlayers, probe["layer"])(**probe["kwargs"])
-    with pytest.raises(ValueError) as info:
-        layer(torch.zeros(probe["input_shape"]))
-    reference = probe["error"].removeprefix("ValueError: ")
-    reference = re.sub(r'layer "\w+"', f'layer "{layer.name}"', reference)
-    assert str(info.value).startswith(reference)
+# Every refusal the reference words itself is checked in test_reference_errors.py.
 
 
 def test_pooling_under_torch_compile(rng):

@@ -26,7 +26,15 @@ from .pooling import (
     MaxPooling1D,
     MaxPooling2D,
 )
+from .registry import register_builtin
 from .separable import SeparableConv1D, SeparableConv2D
+
+# Keras 1 names tf-keras still accepts (in code and in model configs).
+Convolution1D, Convolution2D = Conv1D, Conv2D
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+for _cls in (Conv1D, Conv2D, SeparableConv1D, SeparableConv2D):
+    register_builtin(_cls, _cls.__name__.replace("Conv", "Convolution"))
+del _cls
 
 __all__ = [
     "Activation",
@@ -37,6 +45,8 @@ __all__ = [
     "BatchNormalization",
     "Conv1D",
     "Conv2D",
+    "Convolution1D",
+    "Convolution2D",
     "Dense",
     "DepthwiseConv1D",
     "DepthwiseConv2D",
@@ -64,4 +74,6 @@ __all__ = [
     "Reshape",
     "SeparableConv1D",
     "SeparableConv2D",
+    "SeparableConvolution1D",
+    "SeparableConvolution2D",
 ]

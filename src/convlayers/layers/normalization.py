@@ -224,6 +224,11 @@ class BatchNormalization(_Normalization):
                 raise argument_error(
                     name, f"{_UNSUPPORTED[name]!r} (convlayers does not implement it)", value
                 )
+        if synchronized and fused:
+            raise ValueError(
+                "`fused=True` is not supported when `synchronized=True`. "
+                f"Received: fused={fused!r}, synchronized={synchronized!r}"
+            )
         if synchronized:
             raise argument_error(
                 "synchronized",
