@@ -1,10 +1,8 @@
 """Worker of the BatchNormalization DistributedDataParallel test (importable when spawned)."""
 
-import datetime
-
 import numpy as np
 import torch
-import torch.distributed as dist
+from ddp_worker import process_group
 
 import convlayers
 
@@ -24,33 +22,22 @@ def make_model() -> torch.nn.Module:
     )
 
 
-def step(model, forward, x, y, optimizer):
+def step(forward, x, y, optimizer):
     optimizer.zero_grad()
     torch.nn.functional.mse_loss(forward(x), y).backward()
 
 
 def run(rank, world_size, store_path, x, y, steps, out_path):
     """One DDP rank trains on its shard; each rank saves its weights to ``out_path.<rank>``."""
-    torch.set_num_threads(1)
-    dist.init_process_group(
-        "gloo",
-        init_method=f"file://{store_path}",
-        rank=rank,
-        world_size=world_size,
-        timeout=datetime.timedelta(seconds=60),
-    )
-    try:
+    with process_group(rank, world_size, store_path):
         model = make_model()
         ddp = torch.nn.parallel.DistributedDataParallel(model)
         optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
         shard = len(x) // world_size
         part = slice(rank * shard, (rank + 1) * shard)
         for _ in range(steps):
-            step(model, ddp, x[part], y[part], optimizer)
+            step(ddp, x[part], y[part], optimizer)
             optimizer.step()
         with open(f"{out_path}.{rank}", "wb") as file:
             np.savez(file, *model.get_weights())
         del ddp
-        dist.barrier()
-    finally:
-        dist.destroy_process_group()

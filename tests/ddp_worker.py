@@ -1,5 +1,6 @@
 """Worker of the DistributedDataParallel test (importable by spawned processes)."""
 
+import contextlib
 import datetime
 
 import numpy as np
@@ -43,12 +44,13 @@ def train_steps(model, forward, x, y, steps):
         convlayers.apply_constraints(model)
 
 
-def run(rank, world_size, store_path, x, y, steps, out_path):
-    """One DDP rank: train on its shard of the batch; rank 0 saves the weights.
-
-    The ranks meet through a file store: no TCP port to pick (and lose to a race), and
-    no rank hosting a store its peer still talks to while tearing down.
-    """
+@contextlib.contextmanager
+def process_group(rank, world_size, store_path):
+    """A gloo process group for one rank, met through a file store: no TCP port to pick
+    (and lose to a race), and no rank hosting a store its peer still talks to while
+    tearing down. Drop DDP wrappers inside the block: both ranks then meet at a barrier
+    before either tears gloo down (a rank destroying the group while its peer still holds
+    it aborts the peer)."""
     torch.set_num_threads(1)
     dist.init_process_group(
         "gloo",
@@ -58,6 +60,15 @@ def run(rank, world_size, store_path, x, y, steps, out_path):
         timeout=datetime.timedelta(seconds=60),
     )
     try:
+        yield
+        dist.barrier()
+    finally:
+        dist.destroy_process_group()
+
+
+def run(rank, world_size, store_path, x, y, steps, out_path):
+    """One DDP rank: train on its shard of the batch; rank 0 saves the weights."""
+    with process_group(rank, world_size, store_path):
         model = make_model()
         ddp = torch.nn.parallel.DistributedDataParallel(model)
         shard = len(x) // world_size
@@ -66,9 +77,4 @@ def run(rank, world_size, store_path, x, y, steps, out_path):
         if rank == 0:
             with open(out_path, "wb") as file:
                 np.savez(file, *model.get_weights())
-        # Both ranks finish before either tears gloo down, and DDP's reducer goes first:
-        # a rank destroying the group while its peer still holds it aborts the peer.
-        del ddp
-        dist.barrier()
-    finally:
-        dist.destroy_process_group()
+        del ddp  # DDP's reducer goes before the process group

@@ -77,7 +77,7 @@ def test_ddp_ranks_keep_their_own_batch_statistics(rng, tmp_path):
     for _ in range(steps):
         for rank, (model, optimizer) in enumerate(zip(copies, optimizers)):
             part = slice(rank * 8, (rank + 1) * 8)
-            ddp_bn_worker.step(model, model, x[part], y[part], optimizer)
+            ddp_bn_worker.step(model, x[part], y[part], optimizer)
         for params in zip(*(m.parameters() for m in copies)):
             if params[0].grad is not None:
                 mean = (params[0].grad + params[1].grad) / 2

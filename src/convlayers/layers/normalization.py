@@ -56,20 +56,21 @@ def _axes_sizes(layer: Layer, shape: tuple[int | None, ...], axes: list[int]) ->
 
 
 class _Normalization(Layer):
-    """Shared by both layers: the axis, epsilon, gamma/beta arguments and weights."""
+    """Shared by both layers: the axis, epsilon, gamma/beta arguments (LayerNormalization's
+    signature, with tf-keras's defaults) and weights."""
 
     def __init__(
         self,
-        axis: int | list[int],
-        epsilon: float,
-        center: bool,
-        scale: bool,
-        beta_initializer: Any,
-        gamma_initializer: Any,
-        beta_regularizer: Any,
-        gamma_regularizer: Any,
-        beta_constraint: Any,
-        gamma_constraint: Any,
+        axis: int | list[int] = -1,
+        epsilon: float = 1e-3,
+        center: bool = True,
+        scale: bool = True,
+        beta_initializer: Any = "zeros",
+        gamma_initializer: Any = "ones",
+        beta_regularizer: Any = None,
+        gamma_regularizer: Any = None,
+        beta_constraint: Any = None,
+        gamma_constraint: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -380,34 +381,6 @@ class LayerNormalization(_Normalization):
     >>> [tuple(w.shape) for w in ln.weights], bool(y[0, :, :, 0].mean().abs() < 1e-5)
     ([(3, 5), (3, 5)], True)
     """
-
-    def __init__(
-        self,
-        axis: int | list[int] = -1,
-        epsilon: float = 1e-3,
-        center: bool = True,
-        scale: bool = True,
-        beta_initializer: Any = "zeros",
-        gamma_initializer: Any = "ones",
-        beta_regularizer: Any = None,
-        gamma_regularizer: Any = None,
-        beta_constraint: Any = None,
-        gamma_constraint: Any = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(
-            axis,
-            epsilon,
-            center,
-            scale,
-            beta_initializer,
-            gamma_initializer,
-            beta_regularizer,
-            gamma_regularizer,
-            beta_constraint,
-            gamma_constraint,
-            **kwargs,
-        )
 
     def build(self, input_shape: Any) -> None:
         shape = as_shape(input_shape)

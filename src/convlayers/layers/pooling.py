@@ -125,7 +125,39 @@ class _Pooling(Layer):
         )
 
 
-class MaxPooling1D(_Pooling):
+class _Pooling1D(_Pooling):
+    """The 1-D poolings' arguments and defaults (tf-keras's)."""
+
+    rank = 1
+
+    def __init__(
+        self,
+        pool_size: IntOrTuple = 2,
+        strides: IntOrTuple | None = None,
+        padding: str = "valid",
+        data_format: str | None = "channels_last",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+
+class _Pooling2D(_Pooling):
+    """The 2-D poolings' arguments and defaults (tf-keras's)."""
+
+    rank = 2
+
+    def __init__(
+        self,
+        pool_size: IntOrTuple = (2, 2),
+        strides: IntOrTuple | None = None,
+        padding: str = "valid",
+        data_format: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+
+class MaxPooling1D(_Pooling1D):
     """Maximum over windows of ``pool_size`` steps, as ``tf.keras.layers.MaxPooling1D``.
 
     Args:
@@ -143,20 +175,10 @@ class MaxPooling1D(_Pooling):
     torch.Size([4, 5, 5])
     """
 
-    rank, mode = 1, "max"
-
-    def __init__(
-        self,
-        pool_size: IntOrTuple = 2,
-        strides: IntOrTuple | None = None,
-        padding: str = "valid",
-        data_format: str | None = "channels_last",
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+    mode = "max"
 
 
-class AveragePooling1D(_Pooling):
+class AveragePooling1D(_Pooling1D):
     """Mean over windows of ``pool_size`` steps, as ``tf.keras.layers.AveragePooling1D``:
     under 'same' padding a window at the edge is averaged over its input positions only.
 
@@ -168,20 +190,10 @@ class AveragePooling1D(_Pooling):
     [1.5, 3.0]
     """
 
-    rank, mode = 1, "avg"
-
-    def __init__(
-        self,
-        pool_size: IntOrTuple = 2,
-        strides: IntOrTuple | None = None,
-        padding: str = "valid",
-        data_format: str | None = "channels_last",
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+    mode = "avg"
 
 
-class MaxPooling2D(_Pooling):
+class MaxPooling2D(_Pooling2D):
     """Maximum over ``pool_size`` windows, as ``tf.keras.layers.MaxPooling2D``.
 
     Arguments as :class:`MaxPooling1D`'s with ints or 2-tuples (default ``(2, 2)``);
@@ -195,20 +207,10 @@ class MaxPooling2D(_Pooling):
     torch.Size([1, 5, 5, 2])
     """
 
-    rank, mode = 2, "max"
-
-    def __init__(
-        self,
-        pool_size: IntOrTuple = (2, 2),
-        strides: IntOrTuple | None = None,
-        padding: str = "valid",
-        data_format: str | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+    mode = "max"
 
 
-class AveragePooling2D(_Pooling):
+class AveragePooling2D(_Pooling2D):
     """Mean over ``pool_size`` windows, as ``tf.keras.layers.AveragePooling2D`` (padding
     left out of each mean). Arguments and shapes as :class:`MaxPooling2D`'s. No weights.
 
@@ -218,17 +220,7 @@ class AveragePooling2D(_Pooling):
     [[2.0, 3.5], [6.5, 8.0]]
     """
 
-    rank, mode = 2, "avg"
-
-    def __init__(
-        self,
-        pool_size: IntOrTuple = (2, 2),
-        strides: IntOrTuple | None = None,
-        padding: str = "valid",
-        data_format: str | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+    mode = "avg"
 
 
 class _GlobalPooling(Layer):
@@ -277,7 +269,18 @@ class _GlobalPooling(Layer):
         return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
 
 
-class GlobalAveragePooling1D(_GlobalPooling):
+class _GlobalPooling1D(_GlobalPooling):
+    """The 1-D global poolings' default data_format (tf-keras's: 'channels_last')."""
+
+    rank = 1
+
+    def __init__(
+        self, data_format: str | None = "channels_last", keepdims: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(data_format, keepdims, **kwargs)
+
+
+class GlobalAveragePooling1D(_GlobalPooling1D):
     """Mean over the steps, as ``tf.keras.layers.GlobalAveragePooling1D``.
 
     Args:
@@ -296,13 +299,8 @@ class GlobalAveragePooling1D(_GlobalPooling):
     ([[3.0]], [[1.5]])
     """
 
-    rank, mode = 1, "avg"
+    mode = "avg"
     supports_masking = True
-
-    def __init__(
-        self, data_format: str | None = "channels_last", keepdims: bool = False, **kwargs: Any
-    ) -> None:
-        super().__init__(data_format, keepdims, **kwargs)
 
     def call(self, inputs: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
         channel_dim = -1 if self._channels_last else 1
@@ -312,7 +310,7 @@ class GlobalAveragePooling1D(_GlobalPooling):
         return None
 
 
-class GlobalMaxPooling1D(_GlobalPooling):
+class GlobalMaxPooling1D(_GlobalPooling1D):
     """Maximum over the steps, as ``tf.keras.layers.GlobalMaxPooling1D``.
 
     Arguments and shapes as :class:`GlobalAveragePooling1D`'s (no mask). No weights.
@@ -322,15 +320,16 @@ class GlobalMaxPooling1D(_GlobalPooling):
     [[5.0]]
     """
 
-    rank, mode = 1, "max"
-
-    def __init__(
-        self, data_format: str | None = "channels_last", keepdims: bool = False, **kwargs: Any
-    ) -> None:
-        super().__init__(data_format, keepdims, **kwargs)
+    mode = "max"
 
 
-class GlobalAveragePooling2D(_GlobalPooling):
+class _GlobalPooling2D(_GlobalPooling):
+    """The 2-D global poolings (``data_format`` ``None``: the global setting)."""
+
+    rank = 2
+
+
+class GlobalAveragePooling2D(_GlobalPooling2D):
     """Mean over height and width, as ``tf.keras.layers.GlobalAveragePooling2D``.
 
     Args:
@@ -346,10 +345,10 @@ class GlobalAveragePooling2D(_GlobalPooling):
     torch.Size([2, 1, 1, 3])
     """
 
-    rank, mode = 2, "avg"
+    mode = "avg"
 
 
-class GlobalMaxPooling2D(_GlobalPooling):
+class GlobalMaxPooling2D(_GlobalPooling2D):
     """Maximum over height and width, as ``tf.keras.layers.GlobalMaxPooling2D``.
 
     Arguments and shapes as :class:`GlobalAveragePooling2D`'s. No weights.
@@ -359,7 +358,7 @@ class GlobalMaxPooling2D(_GlobalPooling):
     torch.Size([2, 3])
     """
 
-    rank, mode = 2, "max"
+    mode = "max"
 
 
 # The short names tf-keras exports for the same classes (configs name the long ones).
