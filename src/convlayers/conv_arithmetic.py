@@ -14,8 +14,7 @@ dilation ``d`` (``k_eff = d * (k - 1) + 1``):
 * ``'causal'``: ``d * (k - 1)`` zeros on the left, then ``'valid'``.
 
 Pooling windows follow the same rules with ``d = 1`` (TF pools with the conv
-padding); ``window_sizes`` counts the input positions inside each window, which
-an average over a 'same' window divides by (the padding is not counted).
+padding; an average leaves the padding out).
 
 >>> conv_output_length(10, 3, "valid", stride=2)
 4
@@ -34,7 +33,6 @@ __all__ = [
     "local_output_length",
     "local_padding",
     "local_windows",
-    "window_sizes",
 ]
 
 
@@ -131,17 +129,3 @@ def local_windows(
         start = o * stride + first
         windows.append(tuple(i for i in range(start, start + kernel_size) if 0 <= i < length))
     return windows
-
-
-def window_sizes(length: int, kernel_size: int, padding: str, stride: int = 1) -> tuple[int, ...]:
-    """Number of input positions (padding excluded) inside each window of a 'valid' or
-    'same' window sweep with TF's padding split: window ``o`` spans
-    ``[o*s - left, o*s - left + k)`` clipped to ``[0, L)``.
-
-    >>> window_sizes(5, 2, "same", 2), window_sizes(6, 3, "same", 1)
-    ((2, 2, 1), (2, 3, 3, 3, 3, 2))
-    """
-    left, _ = conv_padding(length, kernel_size, padding, stride)
-    out = conv_output_length(length, kernel_size, padding, stride) or 0
-    starts = (o * stride - left for o in range(out))
-    return tuple(min(start + kernel_size, length) - max(start, 0) for start in starts)

@@ -12,7 +12,7 @@ from parity import check_against_fixture, relative_l2
 
 import convlayers
 from convlayers.layers.registry import layer_class
-from convlayers.ops.padding import conv_plan
+from convlayers.ops.pooling import pool_plan
 
 FAMILIES = ("pooling1d", "pooling2d", "global_pooling")
 CASES = [case for family in FAMILIES for case in load_fixtures(family)]
@@ -64,26 +64,24 @@ def test_get_config_of_unbuilt_layers_equals_the_reference(family, description, 
 
 
 def test_fixtures_cover_every_window_path():
-    """The fixtures reach each way the op runs: plain, symmetric padding + crop, and explicit
-    padding (average pooling then divides by window sizes), for both layers."""
+    """The fixtures reach each way torch runs TF's windows (``ops.pooling.pool_plan``):
+    plain padding, padding plus ``ceil_mode`` and padding plus a one-output shift, for
+    each window layer and both data formats."""
     seen = set()
     for case in WINDOW_CASES:
         config = case.config
         rank = len(config["pool_size"])
         first = config["data_format"] == "channels_first"
         spatial = case.input_shape[2:] if first else case.input_shape[1 : rank + 1]
-        plan = conv_plan(
-            tuple(spatial),
-            tuple(config["pool_size"]),
-            tuple(config["strides"]),
-            (1,) * rank,
-            config["padding"],
+        plan = pool_plan(
+            tuple(spatial), tuple(config["pool_size"]), tuple(config["strides"]), config["padding"]
         )
-        path = "explicit" if plan.pre_pad else ("crop" if plan.crop else "plain")
-        seen.add((case.layer, path))
+        shifted = plan.crop is not None and any(c.start == 1 for c in plan.crop[1:])
+        path = "shift" if shifted else ("ceil" if plan.ceil_mode else "plain")
+        seen.add((case.layer, path, config["data_format"]))
     for layer in ("MaxPooling1D", "AveragePooling1D", "MaxPooling2D", "AveragePooling2D"):
-        assert {(layer, "explicit"), (layer, "crop"), (layer, "plain")} <= seen, layer
-    assert {c.config["data_format"] for c in WINDOW_CASES} == {"channels_last", "channels_first"}
+        for fmt in ("channels_last", "channels_first"):
+            assert {(layer, p, fmt) for p in ("shift", "ceil", "plain")} <= seen, (layer, fmt)
 
 
 GRID_1D = list(

@@ -1,15 +1,18 @@
 """Max and average pooling with TF's windows, and global pooling: the pooling layers' hot paths.
 
-A pooling window sweep is a convolution's, without dilation, so it runs on the
-convolution's plan (``ops.padding.conv_plan``): the input is viewed as NCHW (a
-channels_last input keeps its memory, as in ``ops.conv``), torch pools it with
-symmetric padding and the output is cropped to TF's asymmetric 'same' split, or
-the input is padded explicitly when the split cannot be reached by a crop.
+The input is viewed as NCHW (a channels_last input keeps its memory, as in
+``ops.conv``) and pooled by torch's ``max_pool2d``/``avg_pool2d`` without a copy.
+TF's 'same' split (``conv_arithmetic.conv_padding``: ``left = total // 2``, the
+extra element on the right) maps onto torch's symmetric padding per axis:
 
-Padding never enters a result: max pooling pads with ``-inf``; average pooling
-divides by the number of input positions in each window. With symmetric padding
-that is torch's ``count_include_pad=False``; after explicit zero padding the window
-sums are divided by per-shape window sizes (``conv_arithmetic.window_sizes``).
+* ``left == right``: padding ``left``;
+* one more on the right, stride > 1: padding ``left`` and ``ceil_mode``, which lets
+  the last window run past the right edge;
+* one more on the right, stride 1: padding ``right`` and the first output cropped.
+
+Padding never enters a result: torch's max pooling ignores it and its average
+pooling (``count_include_pad=False``) divides by the input positions in each window,
+as TF does. A crop trims any output ``ceil_mode`` adds on another axis.
 
 >>> import torch
 >>> x = torch.arange(5.0).reshape(1, 5, 1)
@@ -19,34 +22,77 @@ sums are divided by per-shape window sizes (``conv_arithmetic.window_sizes``).
 
 from __future__ import annotations
 
-import math
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
 
-from ..conv_arithmetic import window_sizes
+from ..conv_arithmetic import conv_output_length, conv_padding
+from ..validation import check_output_length
 from .caching import shape_cache
-from .conv import from_nchw, plan_for, to_nchw
+from .conv import from_nchw, to_nchw
 
-__all__ = ["global_pool", "pool"]
+__all__ = ["PoolPlan", "global_pool", "pool", "pool_plan"]
 
 
-@shape_cache(256, constant=True)
-def _window_sizes(
-    spatial: tuple[int, ...],
+class PoolPlan(NamedTuple):
+    """``max_pool2d``/``avg_pool2d`` arguments for one input shape (2-D; a 1-D pooling
+    gets a unit height), the crop of torch's output (None: none) and TF's output shape."""
+
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+    ceil_mode: bool
+    crop: tuple[slice, ...] | None
+    output_shape: tuple[int, ...]
+
+
+def _torch_length(length: int, k: int, s: int, pad: int, ceil_mode: bool) -> int:
+    """torch's pooled length (its documented formula, ceil_mode's last-window rule included)."""
+    span = length + 2 * pad - k
+    if not ceil_mode:
+        return span // s + 1
+    out = -(-span // s) + 1
+    return out - 1 if (out - 1) * s >= length + pad else out
+
+
+@shape_cache(1024)
+def pool_plan(
+    spatial_shape: tuple[int, ...],
     pool_size: tuple[int, ...],
     strides: tuple[int, ...],
     padding: str,
-    dtype: torch.dtype,
-    device: torch.device,
-) -> torch.Tensor:
-    """Input positions per output window, as a (H_out, W_out) tensor (1-D: (1, L_out))."""
-    sizes = [window_sizes(n, k, padding, s) for n, k, s in zip(spatial, pool_size, strides)]
-    if len(sizes) == 1:
-        sizes.insert(0, (1,))
-    rows = torch.tensor(sizes[0], dtype=dtype, device=device)
-    cols = torch.tensor(sizes[1], dtype=dtype, device=device)
-    return torch.outer(rows, cols)
+) -> PoolPlan:
+    """The plan for one input shape, for rank 1 or 2."""
+    pads, starts, outs = [], [], []
+    ceil_mode = False
+    for length, k, s in zip(spatial_shape, pool_size, strides):
+        left, right = conv_padding(length, k, padding, s)
+        outs.append(conv_output_length(length, k, padding, s))
+        if right > left and s == 1:  # shift the grid by one: pad `right`, drop output 0
+            pads.append(right)
+            starts.append(1)
+        else:
+            pads.append(left)
+            starts.append(0)
+            ceil_mode |= right > left
+    crop = [slice(start, start + out) for start, out in zip(starts, outs)]
+    full = [
+        _torch_length(n, k, s, pad, ceil_mode)
+        for n, k, s, pad in zip(spatial_shape, pool_size, strides, pads)
+    ]
+    needs_crop = any(start or n != out for start, n, out in zip(starts, full, outs))
+    kernel, stride = tuple(pool_size), tuple(strides)
+    if len(spatial_shape) == 1:  # run as 2-D with a unit height
+        kernel, stride, pads, crop = (1, *kernel), (1, *stride), [0, *pads], [slice(None), *crop]
+    return PoolPlan(
+        kernel=kernel,  # type: ignore[arg-type]
+        stride=stride,  # type: ignore[arg-type]
+        padding=tuple(pads),  # type: ignore[arg-type]
+        ceil_mode=ceil_mode,
+        crop=(Ellipsis, *crop) if needs_crop else None,
+        output_shape=tuple(outs),
+    )
 
 
 def pool(
@@ -66,25 +112,19 @@ def pool(
         ``conv_arithmetic.conv_output_length`` (ValueError naming ``name`` if empty).
     """
     rank = len(pool_size)
-    plan = plan_for(x, pool_size, strides, padding, (1,) * rank, channels_last, name)
-    kernel = (1, *pool_size) if rank == 1 else pool_size
-    spatial = x.shape[1 : rank + 1] if channels_last else x.shape[2:]
+    spatial = tuple(x.shape[1 : rank + 1] if channels_last else x.shape[2:])
+    plan = pool_plan(spatial, pool_size, strides, padding)
+    if min(plan.output_shape) <= 0:
+        check_output_length(name, tuple(x.shape), plan.output_shape)
     x = to_nchw(x, rank, channels_last)
-    divide = False
     if mode == "max":
-        if plan.pre_pad is not None:
-            x = F.pad(x, plan.pre_pad, value=-math.inf)
-        y = F.max_pool2d(x, kernel, plan.stride, plan.padding)
-    elif plan.pre_pad is None:
-        y = F.avg_pool2d(x, kernel, plan.stride, plan.padding, count_include_pad=False)
+        y = F.max_pool2d(x, plan.kernel, plan.stride, plan.padding, ceil_mode=plan.ceil_mode)
     else:
-        x = F.pad(x, plan.pre_pad)
-        y = F.avg_pool2d(x, kernel, plan.stride, plan.padding, divisor_override=1)
-        divide = True
+        y = F.avg_pool2d(
+            x, plan.kernel, plan.stride, plan.padding, plan.ceil_mode, count_include_pad=False
+        )
     if plan.crop is not None:
         y = y[plan.crop]
-    if divide:
-        y = y / _window_sizes(tuple(spatial), pool_size, strides, padding, y.dtype, y.device)
     return from_nchw(y, rank, channels_last)
 
 
