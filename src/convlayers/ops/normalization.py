@@ -87,7 +87,17 @@ def batch_norm_training(
     variance = torch.zeros(channels, dtype=x.dtype, device=x.device)
     # torch.batch_norm (F.batch_norm without its n > 1 check) writes the batch mean and
     # the Bessel-corrected variance into the running buffers when momentum is 1.
-    y = torch.batch_norm(view, _flat(gamma), _flat(beta), mean, variance, True, 1.0, epsilon, False)
+    y = torch.batch_norm(
+        view,
+        _flat(gamma),
+        _flat(beta),
+        mean,
+        variance,
+        True,
+        1.0,
+        epsilon,
+        torch.backends.cudnn.enabled,
+    )
     # torch.batch_norm keeps its running buffers for backward: no in-place change here.
     if count <= 1:
         variance = torch.zeros_like(variance)
