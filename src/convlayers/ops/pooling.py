@@ -6,13 +6,15 @@ TF's 'same' split (``conv_arithmetic.conv_padding``: ``left = total // 2``, the
 extra element on the right) maps onto torch's symmetric padding per axis:
 
 * ``left == right``: padding ``left``;
-* one more on the right, stride > 1: padding ``left`` and ``ceil_mode``, which lets
-  the last window run past the right edge;
+* one more on the right, stride > 1: padding ``left``; ``ceil_mode`` lets the last
+  window run past the right edge;
 * one more on the right, stride 1: padding ``right`` and the first output cropped.
 
-Padding never enters a result: torch's max pooling ignores it and its average
-pooling (``count_include_pad=False``) divides by the input positions in each window,
-as TF does. A crop trims any output ``ceil_mode`` adds on another axis.
+'same' pools in ``ceil_mode`` (which adds no window on the other axes: their padded
+span is a whole number of strides), 'valid' without it, so the mode does not depend
+on the shape. Padding never enters a result: torch's max pooling ignores it and its
+average pooling (``count_include_pad=False``) divides by the input positions in each
+window, as TF does.
 
 >>> import torch
 >>> x = torch.arange(5.0).reshape(1, 5, 1)
@@ -65,7 +67,7 @@ def pool_plan(
 ) -> PoolPlan:
     """The plan for one input shape, for rank 1 or 2."""
     pads, starts, outs = [], [], []
-    ceil_mode = False
+    ceil_mode = padding == "same"
     for length, k, s in zip(spatial_shape, pool_size, strides):
         left, right = conv_padding(length, k, padding, s)
         outs.append(conv_output_length(length, k, padding, s))
@@ -75,7 +77,6 @@ def pool_plan(
         else:
             pads.append(left)
             starts.append(0)
-            ceil_mode |= right > left
     crop = [slice(start, start + out) for start, out in zip(starts, outs)]
     full = [
         _torch_length(n, k, s, pad, ceil_mode)
@@ -85,10 +86,10 @@ def pool_plan(
     kernel, stride = tuple(pool_size), tuple(strides)
     if len(spatial_shape) == 1:  # run as 2-D with a unit height
         kernel, stride, pads, crop = (1, *kernel), (1, *stride), [0, *pads], [slice(None), *crop]
-    return PoolPlan(
+    return PoolPlan(  # plain ints and bools: torch's pooling takes no symbolic ones
         kernel=kernel,  # type: ignore[arg-type]
         stride=stride,  # type: ignore[arg-type]
-        padding=tuple(pads),  # type: ignore[arg-type]
+        padding=tuple(int(p) for p in pads),  # type: ignore[arg-type]
         ceil_mode=ceil_mode,
         crop=(Ellipsis, *crop) if needs_crop else None,
         output_shape=tuple(outs),
