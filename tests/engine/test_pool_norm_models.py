@@ -5,6 +5,7 @@ import copy
 
 import ddp_bn_worker
 import numpy as np
+import pytest
 import torch
 import torch.multiprocessing as mp
 
@@ -46,12 +47,13 @@ def test_fit_trains_and_moves_the_statistics_predict_leaves_them(rng):
     torch.testing.assert_close(inference, expected.expand(1, 4, 4, 6))
 
 
-def test_moving_statistics_update_under_torch_compile(rng):
+@pytest.mark.parametrize("dynamic", [False, True])
+def test_moving_statistics_update_under_torch_compile(rng, dynamic):
     model = conv_bn_pool_model()
     eager = copy.deepcopy(model)
-    compiled = torch.compile(model, backend="aot_eager", fullgraph=True)
-    for _ in range(2):
-        x = torch.tensor(rng.standard_normal((4, 8, 8, 2)), dtype=torch.float32)
+    compiled = torch.compile(model, backend="aot_eager", fullgraph=True, dynamic=dynamic)
+    for batch in (4, 5):
+        x = torch.tensor(rng.standard_normal((batch, 8, 8, 2)), dtype=torch.float32)
         torch.testing.assert_close(compiled(x), eager(x))
     for name in ("moving_mean", "moving_variance"):
         got, want = getattr(model.layers[1], name), getattr(eager.layers[1], name)
