@@ -21,7 +21,7 @@ from typing import Any
 from ... import regularizers
 from ...layers.base import Layer as _KerasLayer
 from ...layers.variables import PartitionedVariable
-from ...naming import to_snake_case
+from ...naming import to_snake_case, unique_name
 from .graph import GraphKeys, LazyLoss, get_default_graph
 from .variable_scope import VariableScope, get_variable, variable_scope
 
@@ -36,8 +36,10 @@ class LayerV1:
     """
 
     def __init__(self, *args: Any, _scope: Any = None, _reuse: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
         name = kwargs.get("name")
+        if not name:  # TF1 layers are named from 1: conv1d_1, conv1d_2, ...
+            kwargs["name"] = unique_name(type(self).__name__, zero_based=False)
+        super().__init__(*args, **kwargs)
         self._base_name = name if name else to_snake_case(type(self).__name__)
         self._reuse = _reuse
         self._tf1_scope: VariableScope | None = None
