@@ -3,7 +3,8 @@ on ``convlayers.compat.v1`` (by tests/compat/test_compat_v1_fixtures.py).
 
 A scenario is ``fn(tf, kit, x1, x2) -> {"outputs": {...}, "layers": {...}}``: ``tf`` is the
 TF1 namespace, ``kit`` gives what the two sides spell differently (regularizers, the Keras
-layer base class, matmul) and records expected errors (``kit.attempt``), ``x1`` is a
+layer base class, matmul) and records expected errors (``kit.attempt``) and takes one SGD step (``kit.sgd_step``: constraints applied after it, as
+TF1 optimizers do), ``x1`` is a
 ``(2, 10, 3)`` and ``x2`` a ``(2, 7, 6, 3)`` input. The recorders read the variables,
 collections, layers, outputs and errors afterwards. This module imports neither
 TensorFlow nor convlayers.
@@ -283,3 +284,16 @@ def keras_style_add_weight_partitioner(tf, kit, x1, x2):
     layer = Project(name="project")
     y = layer(x1)
     return {"outputs": {"y": y}, "layers": {"project": layer}}
+
+
+@scenario
+def constraints_per_shard_after_a_step(tf, kit, x1, x2):
+    with tf.variable_scope("k", partitioner=tf.fixed_size_partitioner(2)):
+        layer = tf.layers.Conv1D(
+            4, 3, kernel_constraint=kit.max_norm(1.0), bias_constraint=kit.non_neg()
+        )
+        y = layer(x1)
+    plain = tf.layers.Conv1D(2, 2, kernel_constraint=kit.max_norm(0.5))
+    z = plain(x1)
+    kit.sgd_step(kit.reduce_sum(y) + kit.reduce_sum(z), 0.5, [layer, plain])
+    return {"outputs": {"y": y, "z": z}, "layers": {"conv": layer, "plain": plain}}

@@ -6,7 +6,8 @@ Writes
   (``disable_v2_behavior()``, as TF1 code runs on TF 2.x): global variables in order with
   shapes and trainability, ``REGULARIZATION_LOSSES`` values, each returned layer's name,
   scope name, weight names and loss count, expected errors (type, message) and outputs.
-  Weights are set by assignment to seeded values (N(0, 0.5^2), seeded by the variable's
+  A scenario that takes an SGD step also stores every variable after it (TF1 optimizers
+  apply each variable's constraint, a shard's to the shard). Weights are set by assignment to seeded values (N(0, 0.5^2), seeded by the variable's
   name) and stored, so the outputs and losses test arithmetic; the scenarios listed in
   ``INIT_SCENARIOS`` keep their initial values instead, and store them.
 * ``tests/fixtures/compat_v1_partitions.json``: TF's three partitioners and its shard
@@ -50,6 +51,22 @@ class Kit:
 
     def __init__(self) -> None:
         self.errors: dict[str, list[str]] = {}
+        self.train_op = None
+
+    @staticmethod
+    def max_norm(value):
+        return tf_keras.constraints.max_norm(value)
+
+    @staticmethod
+    def non_neg():
+        return tf_keras.constraints.non_neg()
+
+    @staticmethod
+    def reduce_sum(x):
+        return tf.reduce_sum(x)
+
+    def sgd_step(self, loss, learning_rate, layers):
+        self.train_op = v1.train.GradientDescentOptimizer(learning_rate).minimize(loss)
 
     @staticmethod
     def l1(scale):
@@ -97,6 +114,7 @@ def _layer_entry(layer) -> dict:
 def run_scenario(name: str, fn, x1: np.ndarray, x2: np.ndarray) -> dict:
     tf_keras.backend.clear_session()
     with tf.Graph().as_default():
+        v1.set_random_seed(zlib.crc32(name.encode()))  # initial values repeat on a rerun
         kit = Kit()
         result = fn(v1, kit, tf.constant(x1), tf.constant(x2))
         variables = v1.global_variables()
@@ -116,6 +134,10 @@ def run_scenario(name: str, fn, x1: np.ndarray, x2: np.ndarray) -> dict:
                     arrays[f"w/{variable.name}"] = value
             for label, value in session.run(outputs).items():
                 arrays[f"y/{label}"] = value
+            if kit.train_op is not None:  # one step; the optimizer applies the constraints
+                session.run(kit.train_op)
+                for variable in variables:
+                    arrays[f"after/{variable.name}"] = session.run(variable)
             arrays["losses"] = np.asarray(session.run(losses), np.float32).reshape(-1)
     return {
         "id": name,

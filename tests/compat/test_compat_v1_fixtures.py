@@ -57,6 +57,27 @@ class Kit:
     def matmul(a, b):
         return torch.matmul(a, b)
 
+    @staticmethod
+    def max_norm(value):
+        return convlayers.constraints.MaxNorm(value)
+
+    @staticmethod
+    def non_neg():
+        return convlayers.constraints.NonNeg()
+
+    @staticmethod
+    def reduce_sum(x):
+        return x.sum()
+
+    @staticmethod
+    def sgd_step(loss, learning_rate, layers):
+        loss.backward()
+        with torch.no_grad():
+            for variable in tf.trainable_variables():
+                variable -= learning_rate * variable.grad
+        for layer in layers:
+            convlayers.apply_constraints(layer)
+
     def attempt(self, label, fn):
         try:
             fn()
@@ -81,11 +102,11 @@ def _seed_from(weights, monkeypatch):
     def seeded(value, name, trainable, constraint):
         key = f"{name}:0"
         if key in weights:
-            value = torch.from_numpy(weights[key]).to(value.dtype).reshape(value.shape)
+            value = torch.tensor(weights[key], dtype=value.dtype).reshape(value.shape)
         elif "/part_" in name and (whole := f"{name.rsplit('/part_', 1)[0]}:0") in weights:
             start = taken.get(whole, 0)
             taken[whole] = start + value.shape[0]
-            value = torch.from_numpy(weights[whole][start : start + value.shape[0]])
+            value = torch.tensor(weights[whole][start : start + value.shape[0]])
         return original(value, name, trainable, constraint)
 
     monkeypatch.setattr(variables_module, "_named", seeded)
@@ -96,7 +117,7 @@ def _run(case_id, arrays, monkeypatch):
     if case_id not in INIT_SCENARIOS:
         _seed_from(weights, monkeypatch)
     kit = Kit()
-    result = SCENARIOS[case_id](tf, kit, torch.from_numpy(X1), torch.from_numpy(X2))
+    result = SCENARIOS[case_id](tf, kit, torch.tensor(X1), torch.tensor(X2))
     return kit, result
 
 
@@ -199,3 +220,16 @@ def test_initial_values_as_the_reference(case_id, monkeypatch):
             assert 0.95 < ratio < 1.05, (name, ratio)
         else:
             assert np.abs(ours[name]).max() <= 1.5 * np.abs(value).max(), name
+
+
+@pytest.mark.parametrize(
+    "case_id", [c for c in SCENARIO_IDS if any(f.startswith("after/") for f in INDEX["cases"][c]["fields"])]
+)
+def test_constraints_after_a_step_as_the_reference(case_id, monkeypatch):
+    case, arrays = _case(case_id)
+    _run(case_id, arrays, monkeypatch)
+    for variable in tf.global_variables():
+        np.testing.assert_allclose(
+            variable.detach().numpy(), arrays[f"after/{variable.name}"], rtol=1e-5, atol=1e-6,
+            err_msg=variable.name,
+        )
