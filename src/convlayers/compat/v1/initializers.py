@@ -1,7 +1,9 @@
 """TF1 initializer constructors (``tf.zeros_initializer()``, ...) with TF1's defaults.
 
 Each returns the convlayers initializer that draws the same distribution. TF1's
-``dtype`` argument is accepted and has no effect: a variable's dtype decides.
+``dtype`` argument is accepted and has no effect: a variable's dtype decides. As TF1
+takes its initializer classes uncalled (``initializer=tf.zeros_initializer``),
+``get_variable`` calls a constructor given uncalled (see ``CONSTRUCTORS``).
 
 >>> random_normal_initializer()
 RandomNormal(mean=0.0, stddev=1.0, seed=None)
@@ -16,6 +18,7 @@ from typing import Any
 from ... import initializers
 
 __all__ = [
+    "CONSTRUCTORS",
     "constant_initializer",
     "glorot_normal_initializer",
     "glorot_uniform_initializer",
@@ -84,3 +87,20 @@ def orthogonal_initializer(
     gain: float = 1.0, seed: int | None = None, dtype: Any = None
 ) -> initializers.Orthogonal:
     return initializers.Orthogonal(gain, seed)
+
+
+#: The constructors above, which ``get_variable`` calls when given one uncalled.
+CONSTRUCTORS = frozenset(
+    [
+        constant_initializer,
+        glorot_normal_initializer,
+        glorot_uniform_initializer,
+        ones_initializer,
+        orthogonal_initializer,
+        random_normal_initializer,
+        random_uniform_initializer,
+        truncated_normal_initializer,
+        variance_scaling_initializer,
+        zeros_initializer,
+    ]
+)

@@ -21,6 +21,7 @@ from ... import initializers
 from ...dtypes import to_torch_dtype
 from ...layers.variables import PartitionedVariable, make_partitioned, make_variable
 from .graph import Graph, GraphKeys, LazyLoss
+from .initializers import CONSTRUCTORS
 
 __all__ = ["AUTO_REUSE", "as_variable_dtype", "get_or_create"]
 
@@ -68,7 +69,7 @@ def _resolve_initializer(
         )
     if initializer is None:
         initializer = "glorot_uniform" if dtype.is_floating_point else "zeros"
-    elif inspect.isclass(initializer):
+    elif inspect.isclass(initializer) or initializer in CONSTRUCTORS:  # given uncalled
         initializer = initializer()
     return initializers.get(initializer), shape, dtype
 
