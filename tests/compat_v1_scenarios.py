@@ -3,9 +3,9 @@ on ``convlayers.compat.v1`` (by tests/compat/test_compat_v1_fixtures.py).
 
 A scenario is ``fn(tf, kit, x1, x2) -> {"outputs": {...}, "layers": {...}}``: ``tf`` is the
 TF1 namespace, ``kit`` gives what the two sides spell differently (regularizers, the Keras
-layer base class, matmul) and records expected errors (``kit.attempt``) and takes one SGD step (``kit.sgd_step``: constraints applied after it, as
-TF1 optimizers do), ``x1`` is a
-``(2, 10, 3)`` and ``x2`` a ``(2, 7, 6, 3)`` input. The recorders read the variables,
+layer base class, matmul, constraints), records expected errors (``kit.attempt``) and takes
+one SGD step (``kit.sgd_step``: constraints applied after it, as TF1 optimizers do); ``x1``
+is a ``(2, 10, 3)`` and ``x2`` a ``(2, 7, 6, 3)`` input. The recorders read the variables,
 collections, layers, outputs and errors afterwards. This module imports neither
 TensorFlow nor convlayers.
 """

@@ -37,7 +37,9 @@ def test_the_grid_covers_every_partitioner_and_uneven_splits():
 def test_partitions_and_shards_as_tensorflow(case):
     partitions = check_partitions(_partitions(case), case["shape"])
     assert partitions == case["partitions"]
-    slices = [[list(offset), list(shard)] for offset, shard in shard_slices(case["shape"], partitions)]
+    slices = [
+        [list(offset), list(shard)] for offset, shard in shard_slices(case["shape"], partitions)
+    ]
     assert slices == case["slices"]
 
 

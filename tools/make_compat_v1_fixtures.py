@@ -7,9 +7,10 @@ Writes
   shapes and trainability, ``REGULARIZATION_LOSSES`` values, each returned layer's name,
   scope name, weight names and loss count, expected errors (type, message) and outputs.
   A scenario that takes an SGD step also stores every variable after it (TF1 optimizers
-  apply each variable's constraint, a shard's to the shard). Weights are set by assignment to seeded values (N(0, 0.5^2), seeded by the variable's
-  name) and stored, so the outputs and losses test arithmetic; the scenarios listed in
-  ``INIT_SCENARIOS`` keep their initial values instead, and store them.
+  apply each variable's constraint, a shard's to the shard). Weights are set by assignment
+  to seeded values (N(0, 0.5^2), seeded by the variable's name) and stored, so the outputs
+  and losses test arithmetic; the scenarios listed in ``INIT_SCENARIOS`` keep their
+  initial values instead (graph-level seeds make them repeat), and store them.
 * ``tests/fixtures/compat_v1_partitions.json``: TF's three partitioners and its shard
   slicing (``variable_scope._iter_slices``) on a seeded grid of shapes and dtypes.
 
@@ -27,16 +28,16 @@ from pathlib import Path
 os.environ["TF_USE_LEGACY_KERAS"] = "1"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
-import tf_keras  # noqa: E402
-from tensorflow.python.ops import variable_scope as tf_variable_scope  # noqa: E402
+import numpy as np
+import tensorflow as tf
+import tf_keras
+from tensorflow.python.ops import variable_scope as tf_variable_scope
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from compat_v1_scenarios import INIT_SCENARIOS, SCENARIOS  # noqa: E402
-from fixture_io import FIXTURES, write_fixtures, write_json  # noqa: E402
+from compat_v1_scenarios import INIT_SCENARIOS, SCENARIOS
+from fixture_io import FIXTURES, write_fixtures, write_json
 
 tf.compat.v1.disable_v2_behavior()
 tf.get_logger().setLevel("ERROR")
@@ -83,7 +84,7 @@ class Kit:
     def attempt(self, label, fn):
         try:
             fn()
-        except Exception as error:  # noqa: BLE001 (recorded, whatever it is)
+        except Exception as error:
             message = str(error).split(" Originally defined at:")[0]
             self.errors[label] = [type(error).__name__, message]
         else:

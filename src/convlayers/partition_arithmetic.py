@@ -74,7 +74,7 @@ def axis_size_partitions(
     _check_axis(shape, axis)
     bytes_per_slice = 1.0 * (math.prod(shape) / shape[axis]) * element_size
     slices_per_shard = max(1, math.floor(max_shard_bytes / bytes_per_slice))
-    count = int(math.ceil(1.0 * shape[axis] / slices_per_shard))
+    count = math.ceil(1.0 * shape[axis] / slices_per_shard)
     if max_shards:
         count = min(max_shards, count)
     return _ones_with(shape, axis, count)
@@ -94,7 +94,7 @@ def min_max_partitions(
             f"Cannot partition variable along axis {axis} when shape is only {tuple(shape)}"
         )
     partitions = math.prod(shape) * element_size / min_slice_size
-    count = max(1, min(shape[axis], max_partitions, int(math.ceil(partitions))))
+    count = max(1, min(shape[axis], max_partitions, math.ceil(partitions)))
     return _ones_with(shape, axis, count)
 
 

@@ -65,7 +65,7 @@ def test_graphs_collections_and_reset():
     with tf.Graph().as_default() as graph:
         assert tf.get_default_graph() is graph and tf.global_variables() == []
         inner = tf.get_variable("w", (3,))  # a fresh store: no clash
-        with pytest.raises(AssertionError, match="Do not use tf.reset_default_graph"):
+        with pytest.raises(AssertionError, match=r"Do not use tf\.reset_default_graph"):
             tf.reset_default_graph()
     assert tf.global_variables() == [w] and inner is not w
     with tf.variable_scope("s"):
@@ -114,7 +114,10 @@ def test_get_variable_initializers_and_dtypes():
     ("call", "name"),
     [
         (lambda: tf.variable_scope("x", caching_device="/cpu:0"), "caching_device"),
-        (lambda: tf.variable_scope("x", custom_getter=lambda g, *a, **k: g(*a, **k)), "custom_getter"),
+        (
+            lambda: tf.variable_scope("x", custom_getter=lambda g, *a, **k: g(*a, **k)),
+            "custom_getter",
+        ),
         (lambda: tf.get_variable("x", (1,), synchronization="ON_READ"), "synchronization"),
     ],
 )
@@ -143,8 +146,16 @@ def test_tf1_layer_add_variable_signature_and_symbolic_inputs():
     class Bias(tf.layers.Layer):
         def build(self, input_shape):
             # TF1's positional order: ..., trainable, constraint, partitioner
-            self.b = self.add_variable("b", [input_shape[-1]], None, tf.ones_initializer(),
-                                       None, True, None, tf.fixed_size_partitioner(2))
+            self.b = self.add_variable(
+                "b",
+                [input_shape[-1]],
+                None,
+                tf.ones_initializer(),
+                None,
+                True,
+                None,
+                tf.fixed_size_partitioner(2),
+            )
 
         def call(self, inputs):
             return inputs + self.b

@@ -81,7 +81,7 @@ class Kit:
     def attempt(self, label, fn):
         try:
             fn()
-        except Exception as error:  # noqa: BLE001 (recorded, whatever it is)
+        except Exception as error:
             self.errors[label] = [type(error).__name__, str(error)]
         else:
             self.errors[label] = ["no error", ""]
@@ -145,14 +145,12 @@ def test_every_scenario_has_a_fixture():
 @pytest.mark.parametrize("case_id", SCENARIO_IDS)
 def test_variables_collections_and_errors(case_id, monkeypatch):
     case, arrays = _case(case_id)
-    kit, result = _run(case_id, arrays, monkeypatch)
+    kit, _ = _run(case_id, arrays, monkeypatch)
     trainable = {id(v) for v in tf.trainable_variables()}
     ours = [[v.name, list(v.shape), id(v) in trainable] for v in tf.global_variables()]
     if case_id != KERAS_STYLE:  # tf-keras' Keras layers keep no graph collections here
         assert ours == case["variables"]
-        assert len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)) == len(
-            arrays["losses"]
-        )
+        assert len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)) == len(arrays["losses"])
     expected_errors = {
         label: list(ERROR_DEVIATIONS.get((case_id, label), error))
         for label, error in case["errors"].items()
@@ -209,7 +207,7 @@ def test_outputs_and_losses_with_the_same_weights(case_id, monkeypatch):
 
 @pytest.mark.parametrize("case_id", INIT_SCENARIOS)
 def test_initial_values_as_the_reference(case_id, monkeypatch):
-    case, arrays = _case(case_id)
+    _, arrays = _case(case_id)
     _run(case_id, arrays, monkeypatch)
     ours = {v.name: v.detach().numpy() for v in tf.global_variables()}
     for name, value in ((k[5:], v) for k, v in arrays.items() if k.startswith("init/")):
@@ -223,13 +221,17 @@ def test_initial_values_as_the_reference(case_id, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "case_id", [c for c in SCENARIO_IDS if any(f.startswith("after/") for f in INDEX["cases"][c]["fields"])]
+    "case_id",
+    [c for c in SCENARIO_IDS if any(f.startswith("after/") for f in INDEX["cases"][c]["fields"])],
 )
 def test_constraints_after_a_step_as_the_reference(case_id, monkeypatch):
-    case, arrays = _case(case_id)
+    _, arrays = _case(case_id)
     _run(case_id, arrays, monkeypatch)
     for variable in tf.global_variables():
         np.testing.assert_allclose(
-            variable.detach().numpy(), arrays[f"after/{variable.name}"], rtol=1e-5, atol=1e-6,
+            variable.detach().numpy(),
+            arrays[f"after/{variable.name}"],
+            rtol=1e-5,
+            atol=1e-6,
             err_msg=variable.name,
         )

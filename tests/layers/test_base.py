@@ -180,7 +180,9 @@ def test_unique_names_and_explicit_name():
     assert convlayers.Conv1D(1, 1, name="encoder").name == "encoder"
     unused = Scale()
     assert unused.name == "scale"
-    with pytest.raises(ValueError, match='^No name available for layer scope because the layer "scale_1" has not been used yet'):
+    with pytest.raises(
+        ValueError, match=r'^No name available for layer scope because the layer "scale_1"'
+    ):
         _ = Scale().scope_name
     unused(torch.ones(1, 2))
     assert unused.scope_name == "scale"
@@ -257,9 +259,11 @@ def test_call_returning_none_is_an_error():
 
 
 def test_graph_is_not_available_in_eager_use():
-    with pytest.warns(UserWarning, match="deprecated"):
-        with pytest.raises(RuntimeError, match="^Layer.graph not supported when executing eagerly"):
-            _ = convlayers.Conv1D(1, 1).graph
+    with (
+        pytest.warns(UserWarning, match="deprecated"),
+        pytest.raises(RuntimeError, match=r"^Layer\.graph not supported when executing eagerly"),
+    ):
+        _ = convlayers.Conv1D(1, 1).graph
 
 
 def test_add_weight_errors():

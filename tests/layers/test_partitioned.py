@@ -130,7 +130,7 @@ def test_partitioned_variable_as_a_tensor():
     kernel.assign(torch.arange(15.0).reshape(5, 3))
     assert kernel._get_variable_list()[1][0, 0].item() == 9.0
     assert "project" in repr(kernel) and "partitions=[2, 1]" in repr(kernel)
-    assert "part_0:0" in repr(list(kernel)[0])
+    assert "part_0:0" in repr(next(iter(kernel)))
 
 
 def test_a_name_taken_by_a_partitioned_weight_is_refused():

@@ -266,10 +266,10 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         """Register the package's own classes; decide once per class which extras ``forward``
         handles (masks, ``scope``)."""
         super().__init_subclass__(**kwargs)
-        module = cls.__module__
-        if module.startswith("convlayers.") and not cls.__name__.startswith("_"):
-            if not module.startswith("convlayers.compat."):  # TF1 classes keep Keras' names
-                register_builtin(cls)
+        module = cls.__module__  # (the TF1 classes of convlayers.compat keep Keras' names)
+        own = module.startswith("convlayers.") and not module.startswith("convlayers.compat.")
+        if own and not cls.__name__.startswith("_"):
+            register_builtin(cls)
         try:
             params = inspect.signature(cls.call).parameters
         except (TypeError, ValueError):  # a call without a signature: no extras

@@ -144,7 +144,7 @@ class PartitionedVariable:
         return self
 
     @classmethod
-    def __torch_function__(cls, func, types, args=(), kwargs=None):  # noqa: ANN001, ANN206
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
         """torch functions see a PartitionedVariable as its concatenation."""
 
         def whole(value: Any) -> Any:

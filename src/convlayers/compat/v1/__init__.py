@@ -63,7 +63,7 @@ float32 = torch.float32
 float64 = torch.float64
 int32 = torch.int32
 int64 = torch.int64
-bool = torch.bool  # noqa: A001 (TF1's name)
+bool = torch.bool
 
 __all__ = [
     "AUTO_REUSE",
@@ -101,5 +101,6 @@ __all__ = [
     "truncated_normal_initializer",
     "variable_axis_size_partitioner",
     "variable_scope",
+    "variance_scaling_initializer",
     "zeros_initializer",
 ]

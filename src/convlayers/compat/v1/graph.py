@@ -11,8 +11,10 @@ computed from the current weights each time the collection is read.
 >>> from convlayers.compat import v1 as tf
 >>> tf.reset_default_graph()
 >>> v = tf.get_variable("w", (2, 3), regularizer=lambda w: w.abs().sum())
->>> [u.name for u in tf.global_variables()], len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES))
-(['w:0'], 1)
+>>> [u.name for u in tf.global_variables()]
+['w:0']
+>>> len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES))
+1
 """
 
 from __future__ import annotations

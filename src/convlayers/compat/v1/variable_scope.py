@@ -113,7 +113,7 @@ def get_variable_scope() -> VariableScope:
     return scopes.current
 
 
-class variable_scope:  # noqa: N801 (TF1's name)
+class variable_scope:
     """A context manager that opens a variable scope (see the module docstring).
 
     ``values`` and ``use_resource`` are accepted and have no effect (there are no graphs
