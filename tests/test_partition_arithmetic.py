@@ -64,3 +64,15 @@ def test_bad_partitioner_answers_are_refused_as_tensorflow(partitions, message):
 def test_an_axis_beyond_the_rank_is_a_value_error():
     with pytest.raises(ValueError, match="Cannot partition variable along axis 2 when shape"):
         fixed_size_partitions((4,), 2, axis=2)
+
+
+def test_the_arithmetic_imports_no_torch():
+    import ast
+    import inspect
+
+    import convlayers.partition_arithmetic as module
+
+    tree = ast.parse(inspect.getsource(module))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert imported <= {"__future__", "math", "collections.abc"}

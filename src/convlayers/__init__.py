@@ -5,7 +5,7 @@
 torch.Size([2, 6, 16])
 """
 
-from . import activations, config, constraints, initializers, layers, regularizers
+from . import activations, compat, config, constraints, initializers, layers, regularizers
 from .engine import callbacks, losses, metrics, optimizers
 from .engine.functional import Model
 from .engine.sequential import Sequential
@@ -59,6 +59,7 @@ __all__ = [
     "apply_constraints",
     "callbacks",
     "clear_session",
+    "compat",
     "config",
     "constraints",
     "initializers",
