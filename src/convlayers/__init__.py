@@ -5,7 +5,18 @@
 torch.Size([2, 6, 16])
 """
 
-from . import activations, compat, config, constraints, initializers, layers, regularizers
+from . import (
+    activations,
+    backend,
+    compat,
+    config,
+    constraints,
+    initializers,
+    layers,
+    models,
+    regularizers,
+    utils,
+)
 from .engine import callbacks, losses, metrics, optimizers
 from .engine.functional import Model
 from .engine.sequential import Sequential
@@ -57,6 +68,7 @@ __all__ = [
     "SymbolicTensor",
     "activations",
     "apply_constraints",
+    "backend",
     "callbacks",
     "clear_session",
     "compat",
@@ -66,7 +78,9 @@ __all__ = [
     "layers",
     "losses",
     "metrics",
+    "models",
     "optimizers",
     "regularization_loss",
     "regularizers",
+    "utils",
 ]

@@ -208,7 +208,7 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple[Any, ...], kwargs: dict[s
         layer.built = True
     if layer.input_spec is not None:
         for tensor in leaves:
-            layer.input_spec.check(layer.name, _ShapeOnly(tensor.shape))
+            layer.input_spec.check(layer.name, tensor)
     try:
         output_shapes = layer.compute_output_shape(shapes)
     except NotImplementedError as error:
@@ -236,13 +236,3 @@ def _symbolic_outputs(shapes: Any, dtype: str) -> Any:
         "`compute_output_shape` must return a shape tuple or a list of them. "
         f"Received: output_shape={shapes!r}"
     )
-
-
-class _ShapeOnly:
-    """What ``InputSpec.check`` reads of a tensor (``dim()`` and ``shape``), for shapes."""
-
-    def __init__(self, shape: tuple[int | None, ...]) -> None:
-        self.shape = shape
-
-    def dim(self) -> int:
-        return len(self.shape)

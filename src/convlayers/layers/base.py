@@ -95,7 +95,10 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         super().__init__()
         for key in kwargs:
             if key not in _BASE_KWARGS:
-                raise TypeError(f"Keyword argument not understood: {key!r}")
+                raise TypeError(
+                    f"Keyword argument not understood: {key} "
+                    f"({type(self).__name__} does not take it). Received: {key}={kwargs[key]!r}"
+                )
         if name is not None and not isinstance(name, str):
             raise TypeError(f"`name` must be a string. Received: name={name!r}")
         self._name = name if name else unique_name(type(self).__name__)
