@@ -90,17 +90,4 @@ def orthogonal_initializer(
 
 
 #: The constructors above, which ``get_variable`` calls when given one uncalled.
-CONSTRUCTORS = frozenset(
-    [
-        constant_initializer,
-        glorot_normal_initializer,
-        glorot_uniform_initializer,
-        ones_initializer,
-        orthogonal_initializer,
-        random_normal_initializer,
-        random_uniform_initializer,
-        truncated_normal_initializer,
-        variance_scaling_initializer,
-        zeros_initializer,
-    ]
-)
+CONSTRUCTORS = frozenset(globals()[name] for name in __all__ if name.endswith("_initializer"))

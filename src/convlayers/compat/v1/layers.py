@@ -22,6 +22,8 @@ name) and call it on ``inputs``; without a name each call makes a new unique sco
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Any
 
 from ... import layers as _keras
@@ -174,117 +176,37 @@ class SeparableConv2D(_SeparableConvV1, _keras.SeparableConv2D):
     """
 
 
-def _call_new(cls: type, arguments: dict[str, Any]) -> Any:
-    """Make ``cls`` from a TF1 function's arguments (``name`` is also its scope) and call it."""
-    inputs = arguments.pop("inputs")
-    reuse = arguments.pop("reuse")
-    layer = cls(**arguments, _reuse=reuse, _scope=arguments["name"])
-    return layer(inputs)
+def _functional(cls: type, name: str) -> Callable[..., Any]:
+    """TF1's function for ``cls``: ``fn(inputs, <cls arguments>, name=None, reuse=None)`` makes
+    a ``cls`` whose variable scope is ``name`` (shared when ``reuse``) and calls it."""
+    init = inspect.signature(cls.__init__).parameters.values()
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    signature = inspect.Signature(
+        [
+            inspect.Parameter("inputs", positional),
+            *(p for p in init if p.name != "self" and p.kind is positional),
+            inspect.Parameter("reuse", positional, default=None),
+        ]
+    )
+
+    def function(*args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        arguments = dict(bound.arguments)
+        inputs, reuse = arguments.pop("inputs"), arguments.pop("reuse")
+        return cls(**arguments, _reuse=reuse, _scope=arguments["name"])(inputs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__signature__ = signature  # type: ignore[attr-defined]
+    function.__doc__ = (
+        f"``tf.layers.{name}``: a ``{cls.__name__}`` in the variable scope ``name`` (its "
+        f"variables shared with an earlier call of that name when ``reuse``), called on "
+        f"``inputs``. Arguments as ``{cls.__name__}``'s."
+    )
+    return function
 
 
-def conv1d(
-    inputs: Any,
-    filters: int,
-    kernel_size: Any,
-    strides: Any = 1,
-    padding: str = "valid",
-    data_format: str = "channels_last",
-    dilation_rate: Any = 1,
-    activation: Any = None,
-    use_bias: bool = True,
-    kernel_initializer: Any = None,
-    bias_initializer: Any = _ZEROS,
-    kernel_regularizer: Any = None,
-    bias_regularizer: Any = None,
-    activity_regularizer: Any = None,
-    kernel_constraint: Any = None,
-    bias_constraint: Any = None,
-    trainable: bool = True,
-    name: str | None = None,
-    reuse: Any = None,
-) -> Any:
-    """``tf.layers.conv1d``: a ``Conv1D`` in scope ``name`` (reused if ``reuse``) on ``inputs``."""
-    return _call_new(Conv1D, dict(locals()))
-
-
-def conv2d(
-    inputs: Any,
-    filters: int,
-    kernel_size: Any,
-    strides: Any = (1, 1),
-    padding: str = "valid",
-    data_format: str = "channels_last",
-    dilation_rate: Any = (1, 1),
-    activation: Any = None,
-    use_bias: bool = True,
-    kernel_initializer: Any = None,
-    bias_initializer: Any = _ZEROS,
-    kernel_regularizer: Any = None,
-    bias_regularizer: Any = None,
-    activity_regularizer: Any = None,
-    kernel_constraint: Any = None,
-    bias_constraint: Any = None,
-    trainable: bool = True,
-    name: str | None = None,
-    reuse: Any = None,
-) -> Any:
-    """``tf.layers.conv2d``: a ``Conv2D`` in scope ``name`` (reused if ``reuse``) on ``inputs``."""
-    return _call_new(Conv2D, dict(locals()))
-
-
-def separable_conv1d(
-    inputs: Any,
-    filters: int,
-    kernel_size: Any,
-    strides: Any = 1,
-    padding: str = "valid",
-    data_format: str = "channels_last",
-    dilation_rate: Any = 1,
-    depth_multiplier: int = 1,
-    activation: Any = None,
-    use_bias: bool = True,
-    depthwise_initializer: Any = None,
-    pointwise_initializer: Any = None,
-    bias_initializer: Any = _ZEROS,
-    depthwise_regularizer: Any = None,
-    pointwise_regularizer: Any = None,
-    bias_regularizer: Any = None,
-    activity_regularizer: Any = None,
-    depthwise_constraint: Any = None,
-    pointwise_constraint: Any = None,
-    bias_constraint: Any = None,
-    trainable: bool = True,
-    name: str | None = None,
-    reuse: Any = None,
-) -> Any:
-    """``tf.layers.separable_conv1d``: a ``SeparableConv1D`` in scope ``name`` on ``inputs``."""
-    return _call_new(SeparableConv1D, dict(locals()))
-
-
-def separable_conv2d(
-    inputs: Any,
-    filters: int,
-    kernel_size: Any,
-    strides: Any = (1, 1),
-    padding: str = "valid",
-    data_format: str = "channels_last",
-    dilation_rate: Any = (1, 1),
-    depth_multiplier: int = 1,
-    activation: Any = None,
-    use_bias: bool = True,
-    depthwise_initializer: Any = None,
-    pointwise_initializer: Any = None,
-    bias_initializer: Any = _ZEROS,
-    depthwise_regularizer: Any = None,
-    pointwise_regularizer: Any = None,
-    bias_regularizer: Any = None,
-    activity_regularizer: Any = None,
-    depthwise_constraint: Any = None,
-    pointwise_constraint: Any = None,
-    bias_constraint: Any = None,
-    trainable: bool = True,
-    name: str | None = None,
-    reuse: Any = None,
-) -> Any:
-    """``tf.layers.separable_conv2d``: a ``SeparableConv2D`` in scope ``name`` on ``inputs``."""
-    return _call_new(SeparableConv2D, dict(locals()))
+conv1d = _functional(Conv1D, "conv1d")
+conv2d = _functional(Conv2D, "conv2d")
+separable_conv1d = _functional(SeparableConv1D, "separable_conv1d")
+separable_conv2d = _functional(SeparableConv2D, "separable_conv2d")
