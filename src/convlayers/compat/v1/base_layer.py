@@ -7,8 +7,9 @@ inside the enclosing scope; ``reuse=True`` re-enters it by name to share variabl
 weights get TF names (``'outer/conv1d/kernel:0'``) and join the collections; the
 layer's own regularizers add their losses to ``layer.losses`` and to
 ``GraphKeys.REGULARIZATION_LOSSES`` (only for variables it created, as TF1); the
-enclosing scope's initializer (when the layer's is ``None``), regularizer and
-partitioner apply to every weight, bias included.
+enclosing scope's regularizer and partitioner apply to every weight, bias included, and
+its initializer to every weight whose initializer is ``None`` (the kernels by default;
+the bias only with ``bias_initializer=None``, its default being zeros).
 
 After the first call nothing of this runs again: a built layer's call is the plain
 convlayers call.
