@@ -27,3 +27,12 @@ def _fresh_session(monkeypatch, tmp_path):
     torch.manual_seed(0)
     yield
     convlayers.config.set_image_data_format(None)
+
+
+@pytest.fixture
+def fresh_dynamo():
+    """Compile from scratch and leave nothing behind (dynamo's recompile limit is shared
+    by every compilation in the session)."""
+    torch._dynamo.reset()
+    yield
+    torch._dynamo.reset()

@@ -47,6 +47,7 @@ def test_fit_trains_and_moves_the_statistics_predict_leaves_them(rng):
     torch.testing.assert_close(inference, expected.expand(1, 4, 4, 6))
 
 
+@pytest.mark.usefixtures("fresh_dynamo")
 @pytest.mark.parametrize("dynamic", [False, True])
 def test_moving_statistics_update_under_torch_compile(rng, dynamic):
     model = conv_bn_pool_model()

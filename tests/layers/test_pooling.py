@@ -310,6 +310,7 @@ def test_window_longer_than_input_is_a_clear_error():
 # Every refusal the reference words itself is checked in test_reference_errors.py.
 
 
+@pytest.mark.usefixtures("fresh_dynamo")
 def test_pooling_under_torch_compile(rng):
     model = convlayers.Sequential(
         [
@@ -320,6 +321,7 @@ def test_pooling_under_torch_compile(rng):
     )
     x = torch.tensor(rng.standard_normal((2, 8, 2)), dtype=torch.float32)
     for dynamic in (False, True):
+        torch._dynamo.reset()
         compiled = torch.compile(model, backend="aot_eager", fullgraph=True, dynamic=dynamic)
         torch.testing.assert_close(compiled(x), model(x))
         torch.testing.assert_close(compiled(x[:, :7]), model(x[:, :7]))
