@@ -4,6 +4,8 @@ Each test names the reference test it translates. The expected shapes are the re
 (hand-written there); where the reference compares numbers against TF's own convolution,
 we compare against the float64 NumPy reference in ``tests/numpy_reference.py``.
 
+Beyond the reference: ``test_float64`` (a float64 layer through layer_test).
+
 Not translated, and why:
 - ``run_all_keras_modes`` (graph, v1-session and eager runs of each case): we are eager only.
 - ``Conv3DTest`` (6 tests), the Conv3D cases of ``GroupedConvTest`` and
@@ -199,8 +201,10 @@ def test_conv2d(name, extra_batch_dim):
 
 
 def test_conv2d_zero_kernel_size():
-    """Conv2DTest.test_conv2d_zero_kernel_size."""
-    with pytest.raises(ValueError):
+    """Conv2DTest.test_conv2d_zero_kernel_size (the wording is the reference's)."""
+    with pytest.raises(
+        ValueError, match=r"^The `kernel_size` argument must be a tuple of 2 integers"
+    ):
         convlayers.Conv2D(filters=2, kernel_size=0)
 
 
@@ -271,3 +275,18 @@ def test_conv_sequential(cls, padding, shape1, shape2, expected1, expected2):
     layer = cls(filters=1, kernel_size=3, dilation_rate=2, padding=padding)
     assert tuple(layer(np.zeros(shape1)).shape) == expected1
     assert tuple(layer(np.zeros(shape2)).shape) == expected2
+
+
+@pytest.mark.parametrize(
+    ("cls", "input_shape"), [(convlayers.Conv1D, (2, 7, 3)), (convlayers.Conv2D, (2, 7, 6, 3))]
+)
+def test_float64(cls, input_shape):
+    """Not in the reference's file: layer_test of a float64 layer on float64 inputs (its
+    output dtype, config round trip and training)."""
+    out = layer_test(
+        cls,
+        kwargs={"filters": 2, "kernel_size": 3, "dtype": "float64"},
+        input_shape=input_shape,
+        input_dtype="float64",
+    )
+    assert out.dtype == np.float64

@@ -5,6 +5,8 @@ The reference gives an expected output shape for its dilation cases only; we add
 case, worked out by hand from the 7-step (1-D) or 7x6 (2-D) input with 3 channels and
 the 3-tap kernel (channels_first reads the same array as 7 channels).
 
+Beyond the reference: ``test_float64`` (a float64 layer through layer_test).
+
 Not translated, and why:
 - ``run_all_keras_modes`` (graph, v1-session and eager runs of each case): we are eager only.
 - The GPU-only guard of the ``data_format='channels_first'`` cases: TF lacks those kernels
@@ -13,6 +15,7 @@ Not translated, and why:
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from reference_tests.layer_test import layer_test
 
@@ -112,3 +115,18 @@ def test_invalid_strides_and_dilation_rate(cls, kwargs):
     dilation_rate."""
     with pytest.raises(ValueError, match=r"^`strides > 1` not supported in conjunction"):
         cls(kernel_size=2, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("cls", "input_shape"),
+    [(convlayers.DepthwiseConv1D, (2, 7, 3)), (convlayers.DepthwiseConv2D, (2, 7, 6, 3))],
+)
+def test_float64(cls, input_shape):
+    """Not in the reference's file: layer_test of a float64 layer on float64 inputs."""
+    out = layer_test(
+        cls,
+        kwargs={"kernel_size": 3, "dtype": "float64"},
+        input_shape=input_shape,
+        input_dtype="float64",
+    )
+    assert out.dtype == np.float64

@@ -6,6 +6,9 @@ worked out by hand (channels_first reads the same array with axis 1 as the chann
 Its weight copies between kernel layouts (``copy_lc_weights_2_to_1/3``, built on
 implementation 2's ``kernel_mask``) are rewritten here in NumPy.
 
+Beyond the reference: ``test_float64`` (a float64 layer of each implementation through
+layer_test).
+
 Not translated, and why:
 - The ``graph`` half of ``combine(mode=["graph", "eager"])``: we are eager only.
 - ``test_make_2d``: it tests ``locally_connected_utils.make_2d``, a tf-keras-internal helper
@@ -34,6 +37,10 @@ DATA_FORMAT_PADDING_IMPLEMENTATION = [
         ("channels_last", "same"),
     )
 ]
+# The reference's refusal of 'same' with implementation 1 (our message goes on from there).
+BORDER_MODE = (
+    r'^Invalid border mode for {} \(only "valid" is supported if implementation is 1\): same'
+)
 GRID = pytest.mark.parametrize(
     ("data_format", "padding", "implementation"), DATA_FORMAT_PADDING_IMPLEMENTATION
 )
@@ -60,7 +67,7 @@ def test_locallyconnected_1d(data_format, padding, implementation):
         "implementation": implementation,
     }
     if padding == "same" and implementation == 1:
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=BORDER_MODE.format("LocallyConnected1D")):
             convlayers.LocallyConnected1D(**kwargs)
         return
     layer_test(
@@ -75,7 +82,7 @@ def _check_regularization(cls, kwargs, input_shape):
     """Two weight losses once built, a third (activity) after a call; then a layer made
     with max_norm constraint objects carries them on its weights."""
     if kwargs["padding"] == "same" and kwargs["implementation"] == 1:
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=BORDER_MODE.format(cls.__name__)):
             cls(**kwargs)
         return
     layer = cls(**kwargs)
@@ -151,13 +158,18 @@ def _lc2d_shape(data_format, padding, strides, filters=3):
     return (None, filters, *spatial)
 
 
-@GRID
-@pytest.mark.parametrize("strides", [(1, 1), (2, 2)])
+@pytest.mark.parametrize(
+    ("data_format", "padding", "implementation", "strides"),
+    [
+        (*case, strides)
+        for case in DATA_FORMAT_PADDING_IMPLEMENTATION
+        for strides in ((1, 1), (2, 2))
+        if case[1] == "valid" or strides == (1, 1)
+    ],
+)
 def test_locallyconnected_2d(data_format, padding, implementation, strides):
     """LocallyConnected2DLayersTest.test_locallyconnected_2d (its loop over strides as a
     parameter; 'same' runs with strides (1, 1) only, as there)."""
-    if padding == "same" and strides != (1, 1):
-        pytest.skip("the reference skips 'same' with strides (2, 2)")
     kwargs = {
         "filters": 3,
         "kernel_size": 3,
@@ -169,7 +181,7 @@ def test_locallyconnected_2d(data_format, padding, implementation, strides):
         "implementation": implementation,
     }
     if padding == "same" and implementation == 1:
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=BORDER_MODE.format("LocallyConnected2D")):
             convlayers.LocallyConnected2D(**kwargs)
         return
     layer_test(
@@ -192,7 +204,7 @@ def test_locallyconnected_2d_channels_first(data_format, padding, implementation
         "padding": padding,
     }
     if padding == "same" and implementation == 1:
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=BORDER_MODE.format("LocallyConnected2D")):
             convlayers.LocallyConnected2D(**kwargs)
         return
     layer_test(
@@ -356,3 +368,15 @@ def test_locallyconnected_save(width, data_format):
         reloaded = convlayers.models.model_from_json(model.to_json())
         reloaded.set_weights(model.get_weights())
         np.testing.assert_allclose(reloaded(inputs).detach().numpy(), before, atol=2e-4)
+
+
+@pytest.mark.parametrize("implementation", [1, 2, 3])
+@pytest.mark.parametrize(
+    ("cls", "input_shape"),
+    [(convlayers.LocallyConnected1D, (2, 7, 3)), (convlayers.LocallyConnected2D, (2, 7, 6, 3))],
+)
+def test_float64(cls, input_shape, implementation):
+    """Not in the reference's file: layer_test of a float64 layer on float64 inputs."""
+    kwargs = {"filters": 2, "kernel_size": 3, "dtype": "float64", "implementation": implementation}
+    out = layer_test(cls, kwargs=kwargs, input_shape=input_shape, input_dtype="float64")
+    assert out.dtype == np.float64

@@ -4,7 +4,9 @@ separable_conv_test.py``), translated. Each test names the reference test it tra
 The reference's ``layer_test`` runs give no expected output shape; we add one per case,
 worked out by hand from the 7-step (1-D) or 7x6 (2-D) input and the 3-tap kernel.
 
-Beyond the reference: `test_separable_extra_batch_dim` (the README lists that deviation).
+Beyond the reference: ``test_separable_extra_batch_dim`` (Conv's extra-batch-axes run on
+these layers, a deviation the README lists) and ``test_float64`` (a float64 layer through
+layer_test).
 
 Not translated, and why:
 - ``run_all_keras_modes`` (graph, v1-session and eager runs of each case): we are eager only.
@@ -149,3 +151,18 @@ def test_separable_extra_batch_dim(cls, sample, expected):
         input_shape=(2, 11, *sample),
         expected_output_shape=expected,
     )
+
+
+@pytest.mark.parametrize(
+    ("cls", "input_shape"),
+    [(convlayers.SeparableConv1D, (2, 7, 3)), (convlayers.SeparableConv2D, (2, 7, 6, 3))],
+)
+def test_float64(cls, input_shape):
+    """Not in the reference's file: layer_test of a float64 layer on float64 inputs."""
+    out = layer_test(
+        cls,
+        kwargs={"filters": 2, "kernel_size": 3, "dtype": "float64"},
+        input_shape=input_shape,
+        input_dtype="float64",
+    )
+    assert out.dtype == np.float64
