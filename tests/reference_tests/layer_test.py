@@ -19,10 +19,14 @@ helper checks, in the same order:
 The output of step 3 is returned for further checks. ``None`` sizes in ``input_shape``
 become random sizes 1-3 in the generated data, as in the reference (pass ``input_data``
 when the layer needs larger ones).
+
+``check_regularization`` and ``check_constraints`` are the reference's per-family
+regularizer and constraint tests.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +34,13 @@ import numpy as np
 
 import convlayers
 
-__all__ = ["TensorSpec", "assert_shapes_match", "layer_test"]
+__all__ = [
+    "TensorSpec",
+    "assert_shapes_match",
+    "check_constraints",
+    "check_regularization",
+    "layer_test",
+]
 
 
 @dataclass(frozen=True)
@@ -126,3 +136,37 @@ def layer_test(
         recovered.set_weights(sequential.get_weights())
     _close(recovered.predict(input_data), output)
     return actual
+
+
+def check_regularization(layer: Any, input_shape: tuple, weight_losses: int) -> None:
+    """The reference's ``test_*_regularizers``: once built, one loss per regularized weight
+    (each ``0.01 * sum(w**2)`` for 'l2'); a call adds the activity loss, ``0.01 *
+    sum(y**2) / batch``."""
+    layer.build(input_shape)
+    assert len(layer.losses) == weight_losses
+    values = sorted(float(v.detach()) for v in layer.losses)
+    expected = sorted(0.01 * np.sum(w.astype(np.float64) ** 2) for w in layer.get_weights())
+    np.testing.assert_allclose(values, expected, rtol=1e-5)
+    batch = input_shape[0] or 1  # built for a batch of None, called on one sample
+    y = layer(np.ones((batch, *input_shape[1:]), np.float32)).detach().numpy()
+    assert len(layer.losses) == weight_losses + 1
+    activity = 0.01 * np.sum(y.astype(np.float64) ** 2) / batch
+    assert any(np.isclose(float(v.detach()), activity, rtol=1e-5) for v in layer.losses)
+
+
+def check_constraints(
+    layer_cls: type,
+    build_shape: tuple,
+    weights: dict[str, str],
+    make: Callable[[], Any] = lambda: lambda x: x,
+    **kwargs: Any,
+) -> None:
+    """The reference's ``test_*_constraints``: a layer given one constraint per weight
+    (``weights`` maps the argument, e.g. 'bias_constraint', to the weight, e.g. 'bias';
+    ``make()`` makes each constraint, an identity function by default) carries each one,
+    the very object, as ``layer.<weight>.constraint``."""
+    given = {argument: make() for argument in weights}
+    layer = layer_cls(**kwargs, **given)
+    layer.build(build_shape)
+    for argument, weight in weights.items():
+        assert getattr(layer, weight).constraint is given[argument], argument

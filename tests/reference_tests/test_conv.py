@@ -24,7 +24,7 @@ import numpy_reference
 import pytest
 import separable_reference
 import torch
-from reference_tests.layer_test import layer_test
+from reference_tests.layer_test import check_constraints, check_regularization, layer_test
 
 import convlayers
 
@@ -70,39 +70,21 @@ def test_regularizers(cls):
         activity_regularizer="l2",
         strides=1,
     )
-    spatial = (5,) * cls.rank
-    layer.build((None, *spatial, 2))
-    assert len(layer.losses) == 2
-    kernel, bias = layer.get_weights()
-    expected = sorted([0.01 * np.sum(kernel.astype(np.float64) ** 2), 0.01 * np.sum(bias**2)])
-    np.testing.assert_allclose(sorted(float(v.detach()) for v in layer.losses), expected, rtol=1e-5)
-    y = layer(np.ones((1, *spatial, 2), np.float32))
-    assert len(layer.losses) == 3
-    activity = 0.01 * np.sum(y.detach().numpy().astype(np.float64) ** 2) / 1
-    assert any(np.isclose(float(v.detach()), activity, rtol=1e-5) for v in layer.losses)
+    check_regularization(layer, (None, *(5,) * cls.rank, 2), weight_losses=2)
 
 
 @pytest.mark.parametrize("cls", [convlayers.Conv1D, convlayers.Conv2D])
 def test_constraints(cls):
     """Conv1DTest/Conv2DTest.test_conv*d_constraints: each weight carries its constraint."""
-
-    def k_constraint(x):
-        return x
-
-    def b_constraint(x):
-        return x
-
-    layer = cls(
+    check_constraints(
+        cls,
+        (None, *(5,) * cls.rank, 2),
+        {"kernel_constraint": "kernel", "bias_constraint": "bias"},
         filters=3,
         kernel_size=3,
         padding="valid",
-        kernel_constraint=k_constraint,
-        bias_constraint=b_constraint,
         strides=1,
     )
-    layer.build((None, *(5,) * cls.rank, 2))
-    assert layer.kernel.constraint is k_constraint
-    assert layer.bias.constraint is b_constraint
 
 
 def test_conv1d_recreate_conv():

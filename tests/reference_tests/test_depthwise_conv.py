@@ -32,18 +32,6 @@ CONV1D_CASES = {
 }
 
 
-@pytest.mark.parametrize("name", list(CONV1D_CASES))
-def test_depthwise_conv1d(name):
-    """DepthwiseConv1DTest.test_depthwise_conv1d."""
-    kwargs, expected = CONV1D_CASES[name]
-    layer_test(
-        convlayers.DepthwiseConv1D,
-        kwargs={**kwargs, "kernel_size": 3},
-        input_shape=(2, 7, 3),
-        expected_output_shape=expected,
-    )
-
-
 CONV2D_CASES = {
     "padding_valid": ({"padding": "valid"}, (None, 5, 4, 3)),
     "padding_same": ({"padding": "same"}, (None, 7, 6, 3)),
@@ -55,14 +43,25 @@ CONV2D_CASES = {
 }
 
 
-@pytest.mark.parametrize("name", list(CONV2D_CASES))
-def test_depthwise_conv2d(name):
-    """DepthwiseConv2DTest.test_depthwise_conv2d."""
-    kwargs, expected = CONV2D_CASES[name]
+# (class, input shape, cases) per rank.
+FAMILY = {
+    "DepthwiseConv1D": (convlayers.DepthwiseConv1D, (2, 7, 3), CONV1D_CASES),
+    "DepthwiseConv2D": (convlayers.DepthwiseConv2D, (2, 7, 6, 3), CONV2D_CASES),
+}
+
+
+@pytest.mark.parametrize(
+    ("layer", "name"), [(layer, name) for layer, entry in FAMILY.items() for name in entry[2]]
+)
+def test_depthwise_conv(layer, name):
+    """DepthwiseConv1DTest.test_depthwise_conv1d and DepthwiseConv2DTest.test_depthwise_conv2d
+    (kernel_size 3, or (3, 3) there: the same layer)."""
+    cls, input_shape, cases = FAMILY[layer]
+    kwargs, expected = cases[name]
     layer_test(
-        convlayers.DepthwiseConv2D,
-        kwargs={**kwargs, "kernel_size": (3, 3)},
-        input_shape=(2, 7, 6, 3),
+        cls,
+        kwargs={**kwargs, "kernel_size": 3},
+        input_shape=input_shape,
         expected_output_shape=expected,
     )
 

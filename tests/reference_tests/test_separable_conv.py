@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from reference_tests.layer_test import layer_test
+from reference_tests.layer_test import check_constraints, check_regularization, layer_test
 
 import convlayers
 
@@ -33,18 +33,6 @@ CONV1D_CASES = {
 }
 
 
-@pytest.mark.parametrize("name", list(CONV1D_CASES))
-def test_separable_conv1d(name):
-    """SeparableConv1DTest.test_separable_conv1d."""
-    kwargs, expected = CONV1D_CASES[name]
-    layer_test(
-        convlayers.SeparableConv1D,
-        kwargs={**kwargs, "filters": 2, "kernel_size": 3},
-        input_shape=(2, 7, 3),
-        expected_output_shape=expected,
-    )
-
-
 CONV2D_CASES = {
     "padding_valid": ({"padding": "valid"}, (None, 5, 4, 2)),
     "padding_same": ({"padding": "same"}, (None, 7, 6, 2)),
@@ -57,14 +45,24 @@ CONV2D_CASES = {
 }
 
 
-@pytest.mark.parametrize("name", list(CONV2D_CASES))
-def test_separable_conv2d(name):
-    """SeparableConv2DTest.test_separable_conv2d."""
-    kwargs, expected = CONV2D_CASES[name]
+# (class, input shape, cases) per rank.
+FAMILY = {
+    "SeparableConv1D": (convlayers.SeparableConv1D, (2, 7, 3), CONV1D_CASES),
+    "SeparableConv2D": (convlayers.SeparableConv2D, (2, 7, 6, 3), CONV2D_CASES),
+}
+
+
+@pytest.mark.parametrize(
+    ("layer", "name"), [(layer, name) for layer, entry in FAMILY.items() for name in entry[2]]
+)
+def test_separable_conv(layer, name):
+    """SeparableConv1DTest.test_separable_conv1d and SeparableConv2DTest.test_separable_conv2d."""
+    cls, input_shape, cases = FAMILY[layer]
+    kwargs, expected = cases[name]
     layer_test(
-        convlayers.SeparableConv2D,
+        cls,
         kwargs={**kwargs, "filters": 2, "kernel_size": 3},
-        input_shape=(2, 7, 6, 3),
+        input_shape=input_shape,
         expected_output_shape=expected,
     )
 
@@ -83,41 +81,21 @@ def test_regularizers(cls):
         activity_regularizer="l2",
         strides=1,
     )
-    spatial = (5,) * cls.rank
-    layer.build((None, *spatial, 2))
-    assert len(layer.losses) == 3
-    expected = sorted(0.01 * np.sum(w.astype(np.float64) ** 2) for w in layer.get_weights())
-    np.testing.assert_allclose(sorted(float(v.detach()) for v in layer.losses), expected, rtol=1e-5)
-    layer(np.ones((1, *spatial, 2), np.float32))
-    assert len(layer.losses) == 4
+    check_regularization(layer, (None, *(5,) * cls.rank, 2), weight_losses=3)
 
 
 @pytest.mark.parametrize("cls", [convlayers.SeparableConv1D, convlayers.SeparableConv2D])
 def test_constraints(cls):
     """SeparableConv1DTest/SeparableConv2DTest.test_separable_conv*d_constraints."""
-
-    def d_constraint(x):
-        return x
-
-    def p_constraint(x):
-        return x
-
-    def b_constraint(x):
-        return x
-
-    layer = cls(
-        filters=3,
-        kernel_size=3,
-        padding="valid",
-        pointwise_constraint=p_constraint,
-        depthwise_constraint=d_constraint,
-        bias_constraint=b_constraint,
-        strides=1,
+    weights = {
+        "depthwise_constraint": "depthwise_kernel",
+        "pointwise_constraint": "pointwise_kernel",
+        "bias_constraint": "bias",
+    }
+    build_shape = (None, *(5,) * cls.rank, 2)
+    check_constraints(
+        cls, build_shape, weights, filters=3, kernel_size=3, padding="valid", strides=1
     )
-    layer.build((None, *(5,) * cls.rank, 2))
-    assert layer.depthwise_kernel.constraint is d_constraint
-    assert layer.pointwise_kernel.constraint is p_constraint
-    assert layer.bias.constraint is b_constraint
 
 
 @pytest.mark.parametrize(
