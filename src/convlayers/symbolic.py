@@ -218,8 +218,7 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple[Any, ...], kwargs: dict[s
         )
     shapes = shape_structure(inputs)
     if not layer.built:
-        layer.build(shapes)
-        layer.built = True
+        layer._maybe_build(shapes)
     if layer.input_spec is not None:
         for tensor in leaves:
             layer.input_spec.check(layer.name, tensor)
