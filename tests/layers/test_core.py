@@ -136,7 +136,8 @@ def test_dropout_noise_shape_and_seed():
     again = convlayers.Dropout(0.5, noise_shape=(None, 1, 4), seed=3)(torch.ones(3, 5, 4))
     assert torch.equal(out, again)
     with pytest.raises(
-        ValueError, match=r"`rate` must be a float between 0 and 1. Received: rate=1.5"
+        ValueError,
+        match=r"Invalid value 1.5 received for `rate`, expected a value between 0 and 1. Received",
     ):
         convlayers.Dropout(1.5)
 

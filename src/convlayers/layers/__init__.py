@@ -1,18 +1,45 @@
 """Keras-style layers on PyTorch."""
 
+from . import symbolic_ops  # noqa: F401  (installs the operators of symbolic tensors)
 from .base import Layer
 from .conv import Conv1D, Conv2D
 from .core import Activation, Dense, Dropout, Flatten, Reshape
 from .depthwise import DepthwiseConv1D, DepthwiseConv2D
 from .input_layer import Input, InputLayer
 from .input_spec import InputSpec
+from .lambda_layer import Lambda
 from .locally_connected import LocallyConnected1D, LocallyConnected2D
+from .merging import (
+    Add,
+    Average,
+    Concatenate,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
+from .op_layers import SlicingOpLambda, TFOpLambda
+from .regularization import SpatialDropout1D, SpatialDropout2D
+from .reshaping import Cropping1D, Cropping2D, Permute, ZeroPadding1D, ZeroPadding2D
 from .separable import SeparableConv1D, SeparableConv2D
+from .upsampling import UpSampling1D, UpSampling2D
 
 __all__ = [
     "Activation",
+    "Add",
+    "Average",
+    "Concatenate",
     "Conv1D",
     "Conv2D",
+    "Cropping1D",
+    "Cropping2D",
     "Dense",
     "DepthwiseConv1D",
     "DepthwiseConv2D",
@@ -21,10 +48,31 @@ __all__ = [
     "Input",
     "InputLayer",
     "InputSpec",
+    "Lambda",
     "Layer",
     "LocallyConnected1D",
     "LocallyConnected2D",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Permute",
     "Reshape",
     "SeparableConv1D",
     "SeparableConv2D",
+    "SlicingOpLambda",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "Subtract",
+    "TFOpLambda",
+    "UpSampling1D",
+    "UpSampling2D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "add",
+    "average",
+    "concatenate",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
 ]

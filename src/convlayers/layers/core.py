@@ -222,7 +222,10 @@ class Dropout(Layer):
     ) -> None:
         super().__init__(**kwargs)
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
-            raise argument_error("rate", "a float between 0 and 1", rate)
+            raise ValueError(
+                f"Invalid value {rate} received for `rate`, expected a value between 0 and 1. "
+                f"Received: rate={rate!r}"
+            )
         self.rate = float(rate)
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
         self.seed = seed
@@ -236,16 +239,19 @@ class Dropout(Layer):
             return inputs
         if self.rate == 1:
             return torch.zeros_like(inputs)
-        shape = inputs.shape
-        if self.noise_shape is not None:
-            shape = torch.Size(
-                size if size is not None else full for size, full in zip(self.noise_shape, shape)
-            )
+        shape = self._noise_shape(inputs)
         if self.seed is not None and self._generator is None:
             self._generator = torch.Generator(device=inputs.device).manual_seed(self.seed)
         keep = torch.empty(shape, dtype=inputs.dtype, device=inputs.device)
         keep.bernoulli_(1 - self.rate, generator=self._generator)
         return inputs * keep / (1 - self.rate)
+
+    def _noise_shape(self, inputs: torch.Tensor) -> torch.Size:
+        """The shape of the keep mask (broadcast against ``inputs``)."""
+        if self.noise_shape is None:
+            return inputs.shape
+        pairs = zip(self.noise_shape, inputs.shape)
+        return torch.Size(size if size is not None else full for size, full in pairs)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return input_shape
