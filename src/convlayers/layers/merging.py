@@ -45,6 +45,8 @@ Shape = tuple[int | None, ...]
 
 def _shape_list(input_shape: Any, what: str = "A merge layer") -> list[Shape]:
     """The input shapes as a list of tuples; the reference's error for a single shape."""
+    if isinstance(input_shape, list) and not input_shape:
+        return []  # no inputs (a list of no shapes): the callers refuse it
     if not isinstance(input_shape, (list, tuple)) or is_shape(input_shape):
         raise ValueError(
             f"{what} should be called on a list of inputs. Received: "
