@@ -311,6 +311,8 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple[Any, ...], kwargs: dict[s
     try:
         output_shapes = layer.compute_output_shape(shapes)
     except NotImplementedError as error:
+        if type(layer).compute_output_shape.__qualname__ != "Layer.compute_output_shape":
+            raise  # the layer's own refusal (e.g. a Lambda whose shape cannot be inferred)
         raise NotImplementedError(
             f"Layer {layer.name!r} ({type(layer).__name__}) was called on a symbolic input, "
             "which needs its `compute_output_shape(input_shape)`; implement it."
