@@ -169,13 +169,14 @@ def op_model():
         "subtract_fn": tf.subtract(x, 0.25),
         "multiply_fn": tf.multiply(x, y),
         "floordiv": x // 0.75,
+        "floordiv_fn": tf.math.floordiv(x, y * y + 0.5),
         "greater": x > y,
         "greater_equal": x >= 0.0,
         "less": x < y,
         "less_equal": x <= 0.0,
         "cast": tf.cast(x > y, "float32"),
     }
-    no_grad = ["floordiv", "greater", "greater_equal", "less", "less_equal", "cast"]
+    no_grad = ["floordiv", "floordiv_fn", "greater", "greater_equal", "less", "less_equal", "cast"]
     model = tf_keras.Model([x, y, z, p], list(out.values()))
     return model, out, no_grad
 

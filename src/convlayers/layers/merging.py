@@ -6,6 +6,12 @@ broadcast the per-sample shapes from the right (an input of lower rank gets unit
 after its batch axis, as the reference inserts them); the batch sizes must agree. Masks
 merge as the reference merges them (all of the given masks).
 
+Deviations: ``compute_output_shape`` gives what the reference's *symbolic call* gives
+(an unknown size against a known one is the known one; mismatches are refused), where the
+reference's own ``compute_output_shape`` keeps ``None`` and checks nothing. An empty input
+list and a Concatenate ``axis`` out of range are refused with a ValueError (the reference
+fails with an IndexError). Concatenate's mask also works when some inputs have no mask.
+
 >>> import torch, convlayers
 >>> a, b = torch.ones(2, 4, 3), torch.full((2, 1, 3), 2.0)
 >>> convlayers.layers.add([a, b]).shape, convlayers.Concatenate(axis=1)([a, b]).shape

@@ -52,6 +52,8 @@ def _dtype_name(dtype: torch.dtype) -> str:
 
 def _run(fn: Callable[..., Any], args: tuple, kwargs: dict, size: int, batch_only: bool) -> Any:
     def to_meta(leaf: Any) -> Any:
+        if isinstance(leaf, torch.Tensor):  # a constant operand: its shape and dtype only
+            return torch.empty_like(leaf, device="meta")
         if not isinstance(leaf, SymbolicTensor):
             return leaf
         shape = [

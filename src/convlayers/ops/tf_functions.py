@@ -229,7 +229,6 @@ WHITELIST: dict[str, Callable[..., Any]] = {
     "math.pow": _binary(torch.pow),
     "math.floormod": _binary(torch.remainder),
     "compat.v1.floor_div": _binary(_floor_div),
-    "math.floordiv": _binary(_floor_div),
     "math.maximum": _binary(maximum),
     "math.minimum": _binary(minimum),
     "math.greater": _binary(torch.gt),
