@@ -5,7 +5,17 @@
 torch.Size([2, 6, 16])
 """
 
-from . import activations, config, constraints, initializers, layers, regularizers
+from . import (
+    activations,
+    backend,
+    config,
+    constraints,
+    initializers,
+    layers,
+    models,
+    regularizers,
+    utils,
+)
 from .engine import callbacks, losses, metrics, optimizers
 from .engine.functional import Model
 from .engine.sequential import Sequential
@@ -91,6 +101,7 @@ __all__ = [
     "ZeroPadding2D",
     "activations",
     "apply_constraints",
+    "backend",
     "callbacks",
     "clear_session",
     "config",
@@ -99,7 +110,9 @@ __all__ = [
     "layers",
     "losses",
     "metrics",
+    "models",
     "optimizers",
     "regularization_loss",
     "regularizers",
+    "utils",
 ]

@@ -26,10 +26,18 @@ from .merging import (
     subtract,
 )
 from .op_layers import SlicingOpLambda, TFOpLambda
+from .registry import register_builtin
 from .regularization import SpatialDropout1D, SpatialDropout2D
 from .reshaping import Cropping1D, Cropping2D, Permute, ZeroPadding1D, ZeroPadding2D
 from .separable import SeparableConv1D, SeparableConv2D
 from .upsampling import UpSampling1D, UpSampling2D
+
+# Keras 1 names tf-keras still accepts (in code and in model configs).
+Convolution1D, Convolution2D = Conv1D, Conv2D
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+for _cls in (Conv1D, Conv2D, SeparableConv1D, SeparableConv2D):
+    register_builtin(_cls, _cls.__name__.replace("Conv", "Convolution"))
+del _cls
 
 __all__ = [
     "Activation",
@@ -38,6 +46,8 @@ __all__ = [
     "Concatenate",
     "Conv1D",
     "Conv2D",
+    "Convolution1D",
+    "Convolution2D",
     "Cropping1D",
     "Cropping2D",
     "Dense",
@@ -59,6 +69,8 @@ __all__ = [
     "Reshape",
     "SeparableConv1D",
     "SeparableConv2D",
+    "SeparableConvolution1D",
+    "SeparableConvolution2D",
     "SlicingOpLambda",
     "SpatialDropout1D",
     "SpatialDropout2D",
