@@ -11,6 +11,7 @@ from fixture_loader import load_fixtures, load_index
 
 import convlayers
 from convlayers import layers, symbolic
+from convlayers.layers.op_layers import SlicingOpLambda, TFOpLambda
 from convlayers.ops.tf_functions import WHITELIST, tf_function
 
 CASE = load_fixtures("symbolic_ops")[0]
@@ -179,8 +180,8 @@ def test_shapes_dtypes_and_layer_kinds():
     assert (z * 2.0)[:, 1:].shape == (None, None, 3)
     assert x[0].shape == (4, 3) and x[..., None].shape == (None, 4, 3, 1)
     assert type((x + y).node.layer) is layers.Add
-    assert type((x + z).node.layer) is layers.TFOpLambda
-    assert type(x[:, 1].node.layer) is layers.SlicingOpLambda
+    assert type((x + z).node.layer) is TFOpLambda
+    assert type(x[:, 1].node.layer) is SlicingOpLambda
 
 
 def test_constants_of_numpy_and_torch_on_either_side():
@@ -197,6 +198,9 @@ def test_constants_of_numpy_and_torch_on_either_side():
     assert out_left.tolist() == [[2.0, 3.0, 4.0]] and out_right.tolist() == [[1.0, 0.0, 2.0]]
     clone = convlayers.Model.from_config(json.loads(json.dumps(model.get_config())))
     assert [t.tolist() for t in clone(data)] == [[[2.0, 3.0, 4.0]], [[1.0, 0.0, 2.0]]]
+    torch_left = torch.tensor([1.0, 2.0, 3.0]) - x  # torch defers to x.__rsub__
+    assert torch_left.node.input_tensors.tolist() == [1.0, 2.0, 3.0]
+    assert convlayers.Model(x, torch_left)(data).tolist() == [[0.0, 1.0, 2.0]]
 
 
 def test_refusals():
@@ -204,7 +208,7 @@ def test_refusals():
     with pytest.raises(TypeError, match="Only integers, slices"):
         x[x]
     with pytest.raises(ValueError, match=r"^TF symbol `math.einsum` could not be found"):
-        layers.TFOpLambda("math.einsum")
+        TFOpLambda("math.einsum")
     with pytest.raises(ValueError, match=r"^TF symbol `os.system` could not be found"):
         convlayers.Model.from_config(
             {

@@ -25,7 +25,6 @@ from .merging import (
     multiply,
     subtract,
 )
-from .op_layers import SlicingOpLambda, TFOpLambda
 from .registry import register_builtin
 from .regularization import SpatialDropout1D, SpatialDropout2D
 from .reshaping import Cropping1D, Cropping2D, Permute, ZeroPadding1D, ZeroPadding2D
@@ -71,11 +70,9 @@ __all__ = [
     "SeparableConv2D",
     "SeparableConvolution1D",
     "SeparableConvolution2D",
-    "SlicingOpLambda",
     "SpatialDropout1D",
     "SpatialDropout2D",
     "Subtract",
-    "TFOpLambda",
     "UpSampling1D",
     "UpSampling2D",
     "ZeroPadding1D",

@@ -40,7 +40,8 @@ class TFOpLambda(Layer):
     such as the 2.0 of ``2.0 - x``); the others are keyword arguments of the node.
 
     >>> import torch, convlayers
-    >>> convlayers.layers.TFOpLambda("math.reduce_mean")(torch.ones(2, 3), axis=1)
+    >>> from convlayers.layers.op_layers import TFOpLambda
+    >>> TFOpLambda("math.reduce_mean")(torch.ones(2, 3), axis=1)
     tensor([1., 1.])
     """
 
@@ -98,7 +99,8 @@ class SlicingOpLambda(TFOpLambda):
     tf-keras writes (slices as ``{'start', 'stop', 'step'}`` dicts).
 
     >>> import torch, convlayers
-    >>> layer = convlayers.layers.SlicingOpLambda("__operators__.getitem")
+    >>> from convlayers.layers.op_layers import SlicingOpLambda
+    >>> layer = SlicingOpLambda("__operators__.getitem")
     >>> layer(torch.arange(6.0).reshape(1, 6), slice_spec=[{"start": None, "stop": None,
     ...     "step": None}, {"start": 4, "stop": 0, "step": -2}])
     tensor([[4., 2.]])
