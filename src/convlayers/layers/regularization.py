@@ -99,16 +99,6 @@ class SpatialDropout2D(_SpatialDropout):
 
     _rank = 2
 
-    def __init__(
-        self,
-        rate: float,
-        data_format: str | None = None,
-        noise_shape: Any = None,
-        seed: int | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(rate, data_format, noise_shape, seed, **kwargs)
-
     def get_config(self) -> dict[str, Any]:
         # tf-keras leaves data_format out (a channels_first layer comes back channels_last
         # from its config); it is kept here and tf-keras' constructor accepts it.

@@ -19,6 +19,7 @@ import torch.nn.functional as F
 from ..validation import keras_data_format, keras_tuple
 from .base import Layer, as_shape
 from .input_spec import InputSpec
+from .spatial import SpatialLayer
 
 __all__ = ["Cropping1D", "Cropping2D", "Permute", "ZeroPadding1D", "ZeroPadding2D"]
 
@@ -51,7 +52,7 @@ def _edge_pairs(value: Any, name: str, rank: int) -> Pairs:
     )
 
 
-class _EdgeLayer(Layer):
+class _EdgeLayer(SpatialLayer):
     """Adds (``_sign = 1``) or removes (``_sign = -1``) entries at both ends of each
     spatial axis: the shared body of ZeroPadding and Cropping."""
 
@@ -65,18 +66,8 @@ class _EdgeLayer(Layer):
         self.data_format = keras_data_format(data_format)
         self.input_spec = InputSpec(ndim=self._rank + 2)
 
-    def _spatial_axes(self) -> range:
-        first = 2 if self.data_format == "channels_first" else 1
-        return range(first, first + self._rank)
-
     def compute_output_shape(self, input_shape: Any) -> tuple[int | None, ...]:
-        shape = list(as_shape(input_shape))
-        if len(shape) != self._rank + 2:
-            raise ValueError(
-                f'Input 0 of layer "{self.name}" is incompatible with the layer: expected '
-                f"ndim={self._rank + 2}, found ndim={len(shape)}. Full shape received: "
-                f"{tuple(shape)}"
-            )
+        shape = self._checked_shape(input_shape)
         self._check_fits(shape)
         for axis, (before, after) in zip(self._spatial_axes(), self._edges):
             if shape[axis] is not None:

@@ -19,8 +19,8 @@ import torch
 
 from ..ops.resize import upsample_bilinear, upsample_nearest
 from ..validation import argument_error, keras_data_format, keras_tuple
-from .base import Layer, as_shape
 from .input_spec import InputSpec
+from .spatial import SpatialLayer
 
 __all__ = ["UpSampling1D", "UpSampling2D"]
 
@@ -44,23 +44,13 @@ def _normalize_interpolation(value: Any) -> str:
     )
 
 
-class _UpSampling(Layer):
+class _UpSampling(SpatialLayer):
     """Shared shape rule: each spatial axis of length ``n`` becomes ``n * factor``."""
 
     _rank = 1
 
-    def _spatial_axes(self) -> range:
-        first = 2 if self.data_format == "channels_first" else 1
-        return range(first, first + self._rank)
-
     def compute_output_shape(self, input_shape: Any) -> tuple[int | None, ...]:
-        shape = list(as_shape(input_shape))
-        if len(shape) != self._rank + 2:
-            raise ValueError(
-                f'Input 0 of layer "{self.name}" is incompatible with the layer: expected '
-                f"ndim={self._rank + 2}, found ndim={len(shape)}. Full shape received: "
-                f"{tuple(shape)}"
-            )
+        shape = self._checked_shape(input_shape)
         for axis, factor in zip(self._spatial_axes(), self._factors):
             if shape[axis] is not None:
                 shape[axis] *= factor
@@ -85,7 +75,6 @@ class UpSampling1D(_UpSampling):
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
             raise argument_error("size", "a positive integer", size)
         self.size = size
-        self.data_format = "channels_last"
         self._factors = (size,)
         self.input_spec = InputSpec(ndim=3)
 
