@@ -250,6 +250,10 @@ def test_an_op_layer_replays_on_another_batch_and_in_a_nested_model():
     assert inner(outer_input).shape == (5, 4, 3)
     data = torch.randn(5, 4, 3)
     torch.testing.assert_close(inner(data), (data * 2.0).flip(1) + 1.0)
+    a, b = convlayers.Input((4, 3)), convlayers.Input((1, 3))
+    pair = convlayers.Model([a, b], [a + b, 2.0 - b * a])  # tensors in the op's arguments
+    fixed = [convlayers.Input((4, 3), batch_size=5), convlayers.Input((1, 3), batch_size=5)]
+    assert [t.shape for t in pair(fixed)] == [(5, 4, 3), (5, 4, 3)]
 
 
 # ------------------------------------------------------------- the whitelist in float64

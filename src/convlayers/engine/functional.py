@@ -162,8 +162,20 @@ class Model(TrainingMixin, Layer):
             return shape_structure(self._nested_outputs)
         known = {id(t): tuple(s) for t, s in zip(self.inputs, shapes)}
         for node in self._nodes:
-            in_shapes = map_structure(lambda t: known.get(id(t)), node.input_tensors)
-            out_shapes = node.layer.compute_output_shape(in_shapes)
+            call_shape = getattr(node.layer, "compute_call_output_shape", None)
+            if call_shape is not None:  # op layers: tensors also among the call's arguments
+                placeholders = map_structure(
+                    lambda v: (
+                        SymbolicTensor(known[id(v)], v.dtype)
+                        if isinstance(v, SymbolicTensor)
+                        else v
+                    ),
+                    (node.input_tensors, node.call_args, node.call_kwargs),
+                )
+                out_shapes = call_shape(*placeholders)
+            else:
+                in_shapes = map_structure(lambda t: known.get(id(t)), node.input_tensors)
+                out_shapes = node.layer.compute_output_shape(in_shapes)
             out_list = [out_shapes] if _is_one_shape(out_shapes) else list(out_shapes)
             for tensor, shape in zip(flatten(node.output_tensors), out_list):
                 known[id(tensor)] = tuple(shape)

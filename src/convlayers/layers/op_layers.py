@@ -71,7 +71,12 @@ class TFOpLambda(Layer):
         if self._inbound_nodes:
             node = self._inbound_nodes[0]
             args, kwargs, recorded = node.call_args, node.call_kwargs, node.input_tensors
-        inputs = _placeholders(input_shape, self.dtype, recorded)
+        return self.compute_call_output_shape(
+            _placeholders(input_shape, self.dtype, recorded), args, kwargs
+        )
+
+    def compute_call_output_shape(self, inputs: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
+        """The output shape(s) of a call on these arguments (symbolic tensors among them)."""
         return map_structure(lambda t: t.shape, self._infer(inputs, args, kwargs))
 
     def get_config(self) -> dict[str, Any]:
