@@ -10,6 +10,9 @@ convlayers never writes nor loads. ``get_config`` stores a named function by nam
 refuses a ``lambda``; ``from_config`` finds a name in ``custom_objects`` or among
 registered objects only, and refuses bytecode.
 
+Inference runs the function on meta tensors: a layer called inside it must be built
+beforehand (or ``output_shape`` given), else its first build would happen on meta tensors.
+
 >>> import torch, convlayers
 >>> def double(x):
 ...     return 2 * x

@@ -6,6 +6,10 @@ everywhere or kept (scaled by ``1 / (1 - rate)``) everywhere. Training and infer
 follow Dropout: ``training=True``/``False``, or with ``training=None`` the module's
 mode (``model.train()`` / ``model.eval()``).
 
+Deviations: SpatialDropout2D's config keeps ``data_format`` (the reference leaves it out,
+so its channels_first layer comes back channels_last); ``data_format`` is read in any
+case ('CHANNELS_FIRST'); a ``noise_shape``, which the reference ignores, is refused.
+
 >>> import torch, convlayers
 >>> layer = convlayers.SpatialDropout1D(0.5, seed=1)
 >>> out = layer(torch.ones(2, 4, 3), training=True)

@@ -3,6 +3,11 @@
 Configs, shapes and refusals as tf-keras 2.21 has them. Inputs have exactly the rank the
 reference's ``InputSpec`` asks for (no extra batch dimensions: the reference refuses them).
 
+Deviations: a negative ZeroPadding2D ``padding`` int is refused when the layer is made
+(the reference fails inside TF's Pad op at the first call); ``compute_output_shape`` of
+Cropping refuses a crop that leaves nothing, as the reference's symbolic call does (its
+``compute_output_shape`` returns a size <= 0).
+
 >>> import torch, convlayers
 >>> x = torch.ones(2, 5, 3)
 >>> convlayers.ZeroPadding1D((1, 2))(x).shape, convlayers.Cropping1D(1)(x).shape

@@ -7,6 +7,12 @@ comparisons, indexing) records an op layer with the TF function tf-keras records
 same expression, and the same node arguments, so configs match the reference's. Importing
 this module installs the handler in ``convlayers.symbolic``.
 
+Deviations: tf-keras records same-shape ``x + y`` as a TFOpLambda too (a model file from
+it loads either way); ``...`` in an index is kept in a config in its JSON form
+``{'class_name': '__ellipsis__'}`` (tf-keras' ``get_config`` holds the Python object and
+its JSON the same dict); ``x == y`` keeps Python identity (tf-keras' node for it drops
+``y``).
+
 >>> import convlayers
 >>> x, y = convlayers.Input((3,)), convlayers.Input((3,))
 >>> [type(t.node.layer).__name__ for t in (x + y, x + 1.0, 2.0 - x, x[:, :2])]

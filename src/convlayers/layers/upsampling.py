@@ -5,6 +5,8 @@ UpSampling1D repeats each step ``size`` times. UpSampling2D resizes with
 ``convlayers.ops.resize``). The reference accepts six more interpolations
 ('bicubic', 'area', 'lanczos3', 'lanczos5', 'gaussian', 'mitchellcubic'); convlayers
 refuses them with ``NotImplementedError`` rather than compute something else.
+UpSampling1D's ``size`` must be a positive int (the reference calls ``int(size)`` and
+fails inside TF for 0).
 
 >>> import torch, convlayers
 >>> convlayers.UpSampling2D((2, 3))(torch.ones(1, 4, 5, 3)).shape
