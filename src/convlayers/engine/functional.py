@@ -26,6 +26,7 @@ from ..layers.input_layer import InputLayer
 from ..layers.registry import deserialize_layer, register_builtin, serialize_layer
 from ..naming import unique_name
 from ..symbolic import Node, SymbolicTensor, flatten, map_structure, shape_structure
+from .node_config import InputNotReady, node_config, parse_node
 from .training import TrainingMixin
 
 __all__ = ["Model", "nodes_in_order"]
@@ -161,8 +162,20 @@ class Model(TrainingMixin, Layer):
             return shape_structure(self._nested_outputs)
         known = {id(t): tuple(s) for t, s in zip(self.inputs, shapes)}
         for node in self._nodes:
-            in_shapes = map_structure(lambda t: known[id(t)], node.input_tensors)
-            out_shapes = node.layer.compute_output_shape(in_shapes)
+            call_shape = getattr(node.layer, "compute_call_output_shape", None)
+            if call_shape is not None:  # op layers: tensors also among the call's arguments
+                placeholders = map_structure(
+                    lambda v: (
+                        SymbolicTensor(known[id(v)], v.dtype)
+                        if isinstance(v, SymbolicTensor)
+                        else v
+                    ),
+                    (node.input_tensors, node.call_args, node.call_kwargs),
+                )
+                out_shapes = call_shape(*placeholders)
+            else:
+                in_shapes = map_structure(lambda t: known.get(id(t)), node.input_tensors)
+                out_shapes = node.layer.compute_output_shape(in_shapes)
             out_list = [out_shapes] if _is_one_shape(out_shapes) else list(out_shapes)
             for tensor, shape in zip(flatten(node.output_tensors), out_list):
                 known[id(tensor)] = tuple(shape)
@@ -193,9 +206,7 @@ class Model(TrainingMixin, Layer):
             entry = serialize_layer(layer)
             entry["name"] = layer.name
             nodes = [n for n in layer._inbound_nodes if id(n) in node_ids and n in self._nodes]
-            entry["inbound_nodes"] = [
-                [[*ref(t), _plain(n.call_kwargs)] for t in flatten(n.input_tensors)] for n in nodes
-            ]
+            entry["inbound_nodes"] = [node_config(n, ref) for n in nodes]
             entries.append(entry)
         return {
             "name": self.name,
@@ -209,37 +220,41 @@ class Model(TrainingMixin, Layer):
     def from_config(  # type: ignore[override]
         cls, config: dict[str, Any], custom_objects: Mapping[str, Any] | None = None
     ) -> Model:
-        """Recreate a model (new, unbuilt-weight layers) from ``get_config``."""
+        """Recreate a model (new, unbuilt-weight layers) from ``get_config`` or a tf-keras
+        model config (inbound nodes with several tensors, keyword arguments holding
+        tensors, constants as first argument, op layers' unwrapped nodes)."""
         if "layers" not in config:
             return cls(**config)
-        created: dict[str, Layer] = {}
+        layers: dict[str, Layer] = {}
+        queues: dict[str, list[Any]] = {}
         outputs: dict[tuple[str, int], Any] = {}  # (layer name, node index) -> outputs
-        pending = []
         for entry in config["layers"]:
             layer = deserialize_layer(entry, custom_objects)
-            created[entry["name"]] = layer
-            if not entry.get("inbound_nodes"):
-                outputs[(layer.name, 0)] = layer.output
-            for node_data in entry.get("inbound_nodes", []):
-                pending.append((layer, node_data))
+            layers[entry["name"]] = layer
+            queues[entry["name"]] = list(entry.get("inbound_nodes") or [])
+            if isinstance(layer, InputLayer):
+                outputs[(entry["name"], 0)] = layer.output
 
-        def tensor(name: str, node_index: int, tensor_index: int) -> Any:
-            return flatten(outputs[(name, node_index)])[tensor_index]
+        def tensor(name: str, node_index: int, tensor_index: int, *_: Any) -> Any:
+            key = (name, 0 if isinstance(layers.get(name), InputLayer) else node_index)
+            if key not in outputs:
+                raise InputNotReady
+            return flatten(outputs[key])[tensor_index]
 
-        while pending:
+        while any(queues.values()):
             progress = False
-            for item in list(pending):
-                layer, node_data = item
-                if not all((name, index) in outputs for name, index, *_ in node_data):
-                    continue
-                args = [tensor(name, index, t) for name, index, t, *_ in node_data]
-                kwargs = node_data[0][3] if node_data and len(node_data[0]) > 3 else {}
-                result = layer(args[0] if len(args) == 1 else args, **kwargs)
-                count = sum(1 for key in outputs if key[0] == layer.name)
-                outputs[(layer.name, count)] = result
-                pending.remove(item)
-                progress = True
+            for name, queue in queues.items():  # a layer's nodes in order, as tf-keras
+                while queue:
+                    try:
+                        inputs, kwargs = parse_node(queue[0], layers[name], tensor)
+                    except InputNotReady:
+                        break
+                    count = sum(1 for key in outputs if key[0] == name)
+                    outputs[(name, count)] = layers[name](inputs, **kwargs)
+                    queue.pop(0)
+                    progress = True
             if not progress:
+                pending = {name: queue for name, queue in queues.items() if queue}
                 raise ValueError(
                     f"Cannot rebuild the model graph: unresolved layer inputs {pending}"
                 )
@@ -277,10 +292,6 @@ def _lookup(values: dict[int, Any]) -> Any:
         return values[id(item)] if isinstance(item, SymbolicTensor) else item
 
     return find
-
-
-def _plain(kwargs: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in kwargs.items() if not isinstance(v, SymbolicTensor)}
 
 
 def nodes_in_order(outputs: list[SymbolicTensor], inputs: list[SymbolicTensor]) -> list[Node]:
