@@ -192,3 +192,16 @@ def test_bad_arguments():
         convlayers.Lambda(3)
     with pytest.raises(TypeError, match="`arguments` must be a dict"):
         convlayers.Lambda(double, arguments=[1])
+
+
+def test_a_layer_first_called_inside_a_lambda_keeps_real_weights():
+    """Lambda infers shapes on meta tensors; a layer it calls is built with real weights
+    (not moved to 'meta'), and the inference asks for ``output_shape`` instead."""
+    dense = convlayers.Dense(3)
+    x = convlayers.Input((4,))
+    with pytest.raises(NotImplementedError, match="specify `output_shape`"):
+        convlayers.layers.Lambda(lambda t: dense(t))(x)
+    assert dense.kernel.device.type == "cpu"
+    y = convlayers.layers.Lambda(lambda t: dense(t), output_shape=(3,))(x)
+    assert y.shape == (None, 3)
+    assert convlayers.Model(x, y)(torch.ones(2, 4)).shape == (2, 3)

@@ -353,7 +353,7 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
             self._initial_weights = None
-        if device is not None and device.type != "cpu":
+        if device is not None and device.type not in ("cpu", "meta"):  # meta: shapes only
             self.to(device)
 
     def forward(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
