@@ -5,7 +5,7 @@
 torch.Size([2, 6, 16])
 """
 
-from . import activations, config, constraints, initializers, layers, regularizers
+from . import activations, config, constraints, initializers, layers, regularizers, saving
 from .engine import callbacks, losses, metrics, optimizers
 from .engine.functional import Model
 from .engine.sequential import Sequential
@@ -30,6 +30,7 @@ from .layers import (
 )
 from .naming import reset_names as clear_session
 from .plain_torch import apply_constraints, regularization_loss
+from .saving import load_model
 from .symbolic import SymbolicTensor
 
 __version__ = "0.1.0"
@@ -63,9 +64,11 @@ __all__ = [
     "constraints",
     "initializers",
     "layers",
+    "load_model",
     "losses",
     "metrics",
     "optimizers",
     "regularization_loss",
     "regularizers",
+    "saving",
 ]
