@@ -58,8 +58,18 @@ def nested(K):
     return K.Model(x, L.Dense(2)(inner(x)), name="outer")
 
 
+# local models are compiled with each optimizer and loss compile knows by name
+COMPILE = {
+    (1, "channels_last"): ("sgd", "mse", ["mae"]),
+    (1, "channels_first"): ("rmsprop", "mean_absolute_error", None),
+    (2, "channels_last"): ("adagrad", "binary_crossentropy", ["accuracy"]),
+    (2, "channels_first"): (None, None, None),
+}
+
+
 def local(K, rank, data_format):
-    """LocallyConnected1D/2D of implementations 1, 2 ('same') and 3 ('same')."""
+    """LocallyConnected1D/2D of implementations 1, 2 ('same') and 3 ('same'); compiled
+    (but for one) with the optimizer, loss and metrics of ``COMPILE``."""
     L = K.layers
     cls = L.LocallyConnected1D if rank == 1 else L.LocallyConnected2D
     k, one = (3, 2) if rank == 1 else ((2, 2), (2, 1))
@@ -75,7 +85,11 @@ def local(K, rank, data_format):
         L.Flatten(),
         L.Dense(2),
     ]
-    return K.Sequential(layers)
+    model = K.Sequential(layers)
+    optimizer, loss, metrics = COMPILE[(rank, data_format)]
+    if optimizer is not None:
+        model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
+    return model
 
 
 MODELS = {

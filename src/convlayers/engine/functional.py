@@ -53,6 +53,8 @@ class Model(TrainingMixin, SavingMixin, Layer):
     tensors, symbolic tensors. ``compile``/``fit``/``evaluate``/``predict`` train it.
     """
 
+    _is_graph_network = False  # also on the class: the registry tells models by it
+
     def __init__(
         self, inputs: Any = None, outputs: Any = None, name: str | None = None, **kwargs: Any
     ) -> None:

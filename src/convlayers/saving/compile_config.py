@@ -32,7 +32,7 @@ OPTIMIZER_DEFAULTS: dict[str, dict[str, Any]] = {
              "amsgrad": False},
     "sgd": {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False},
     "rmsprop": {"learning_rate": 0.001, "rho": 0.9, "momentum": 0.0, "epsilon": 1e-7,
-                "centered": False},
+                "centered": False, "ema_overwrite_frequency": 100},
     "adagrad": {"learning_rate": 0.001, "initial_accumulator_value": 0.1, "epsilon": 1e-7},
 }  # fmt: skip
 # Settings every Keras optimizer config carries, at their "off" values.
@@ -49,6 +49,15 @@ _OPTIMIZER_COMMON = {
     "decay": 0.0,
 }
 _OPTIMIZER_ANY = ("name", "jit_compile", "is_legacy_optimizer")
+_TF_KERAS_COMMON = (  # the common settings tf-keras 2.21 writes, in its order
+    "weight_decay",
+    "clipnorm",
+    "global_clipnorm",
+    "clipvalue",
+    "use_ema",
+    "ema_momentum",
+    "ema_overwrite_frequency",
+)
 _LOSS_DEFAULTS = {
     "from_logits": False,
     "label_smoothing": 0.0,
@@ -97,7 +106,10 @@ def _optimizer(config: Any, ignored: list[str]) -> Any:
         return None
     name = config["class_name"].split(">")[-1].lower()
     defaults = {**_OPTIMIZER_COMMON, **OPTIMIZER_DEFAULTS.get(name, {})}
-    for key, value in (config.get("config") or {}).items():
+    settings = dict(config.get("config") or {})
+    if not settings.get("use_ema"):  # the moving-average settings are unused
+        settings = {k: v for k, v in settings.items() if not k.startswith("ema_")}
+    for key, value in settings.items():
         if key not in _OPTIMIZER_ANY and not (key in defaults and _same(value, defaults[key])):
             ignored.append(f"optimizer {key}={value!r}")
     return name
@@ -196,8 +208,8 @@ def write_compile_config(model: Any, legacy: bool) -> dict[str, Any] | None:
         return None
     optimizer = getattr(model, "_optimizer_spec", None)
     losses = list(getattr(model, "_loss_specs", []) or [])
-    metrics = list(getattr(model, "_metric_specs", []) or [])
-    named = [optimizer, *losses, *metrics]
+    metrics = list(getattr(model, "_metric_specs", []) or []) or None
+    named = [optimizer, *losses, *(metrics or [])]
     if not all(isinstance(item, str) for item in named):
         unnamed = [item for item in named if not isinstance(item, str)]
         warnings.warn(
@@ -217,13 +229,15 @@ def write_compile_config(model: Any, legacy: bool) -> dict[str, Any] | None:
             "jit_compile": None,
         }  # fmt: skip
     class_name = {"sgd": "SGD", "rmsprop": "RMSprop"}.get(key, key.capitalize())
+    common = {k: v for k, v in _OPTIMIZER_COMMON.items() if k in _TF_KERAS_COMMON}
+    settings = {"name": class_name, **common, "jit_compile": False, "is_legacy_optimizer": False}
     return {
         "loss": loss,
         "metrics": metrics,
         "weighted_metrics": None,
         "loss_weights": loss_weights,
         "optimizer_config": {
-            "class_name": class_name,
-            "config": {"name": class_name, **OPTIMIZER_DEFAULTS.get(key, {})},
+            "class_name": f"Custom>{class_name}",  # as tf-keras 2.21 names its optimizers
+            "config": {**settings, **OPTIMIZER_DEFAULTS.get(key, {})},
         },
     }
