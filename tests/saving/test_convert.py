@@ -114,7 +114,7 @@ def test_argparse_errors_exit_with_status_2(capsys):
 def test_the_readme_convert_commands_run(tmp_path, monkeypatch, capsys):
     readme = (FOLDER.parents[2] / "README.md").read_text()
     commands = [
-        line.split()[3:] for line in readme.splitlines() if line.startswith("python -m convlayers")
+        line.split()[4:] for line in readme.splitlines() if line.startswith("python -m convlayers")
     ]
     assert len(commands) == 3
     monkeypatch.chdir(FOLDER.parents[2])
