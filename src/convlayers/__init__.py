@@ -5,7 +5,18 @@
 torch.Size([2, 6, 16])
 """
 
-from . import activations, config, constraints, initializers, layers, regularizers, saving
+from . import (
+    activations,
+    backend,
+    config,
+    constraints,
+    initializers,
+    layers,
+    models,
+    regularizers,
+    saving,
+    utils,
+)
 from .engine import callbacks, losses, metrics, optimizers
 from .engine.functional import Model
 from .engine.sequential import Sequential
@@ -58,6 +69,7 @@ __all__ = [
     "SymbolicTensor",
     "activations",
     "apply_constraints",
+    "backend",
     "callbacks",
     "clear_session",
     "config",
@@ -67,8 +79,10 @@ __all__ = [
     "load_model",
     "losses",
     "metrics",
+    "models",
     "optimizers",
     "regularization_loss",
     "regularizers",
     "saving",
+    "utils",
 ]

@@ -2,7 +2,10 @@
 
 Every public constructor normalises its arguments here once (ints to tuples,
 strings to lowercase canonical names); code after that trusts them. Errors read
-"`<argument>` must be <expectation>. Received: <argument>=<value>".
+"`<argument>` must be <expectation>. Received: <argument>=<value>"; where tf-keras
+refuses the same thing, the message begins with tf-keras's own wording (so code that
+matches on the reference's message keeps working) and ends with our
+"Received: <argument>=<value>".
 
 >>> normalize_tuple(3, 2, "kernel_size")
 (3, 3)
@@ -11,8 +14,8 @@ strings to lowercase canonical names); code after that trusts them. Errors read
 >>> normalize_tuple((1, 0), 2, "strides")
 Traceback (most recent call last):
 ...
-ValueError: `strides` must be an integer or a tuple of 2 integers, each >= 1. \
-Received: strides=(1, 0)
+ValueError: The `strides` argument must be a tuple of 2 integers. Received: strides=(1, 0) \
+including {0} that does not satisfy the requirement `> 0`.
 """
 
 from __future__ import annotations
@@ -42,35 +45,55 @@ def _is_int(value: Any) -> bool:
 
 
 def normalize_tuple(value: Any, n: int, name: str, min_value: int = 1) -> tuple[int, ...]:
-    """An int, or an iterable of ``n`` ints, as a tuple of ``n`` ints ``>= min_value``."""
-    plural = "integer" if n == 1 else "integers"
-    expectation = f"an integer or a tuple of {n} {plural}, each >= {min_value}"
+    """An int, or an iterable of ``n`` ints, as a tuple of ``n`` ints ``>= min_value``
+    (tf-keras's ``conv_utils.normalize_tuple``, with its messages)."""
+    head = f"The `{name}` argument must be a tuple of {n} integers. Received: {name}={value!r}"
     if _is_int(value):
         result = (value,) * n
     elif isinstance(value, Iterable) and not isinstance(value, str):
         result = tuple(value)
-        if len(result) != n or not all(_is_int(v) for v in result):
-            raise argument_error(name, expectation, value)
+        if len(result) != n:
+            raise ValueError(head)
+        for item in result:
+            if not _is_int(item):
+                raise ValueError(f"{head} including element {item!r} of type {type(item)}")
     else:
-        raise argument_error(name, expectation, value)
-    if any(v < min_value for v in result):
-        raise argument_error(name, expectation, value)
+        raise ValueError(head)
+    low = {v for v in result if v < min_value}
+    if low:
+        requirement = "> 0" if min_value == 1 else f">= {min_value}"
+        raise ValueError(
+            f"{head} including {low} that does not satisfy the requirement `{requirement}`."
+        )
     return result
 
 
 def normalize_positive_int(value: Any, name: str) -> int:
     """A strictly positive integer (``filters``, ``depth_multiplier``, ``groups``)."""
     if not _is_int(value) or value <= 0:
-        raise argument_error(name, "a strictly positive integer", value)
+        raise ValueError(
+            f"Invalid value for argument `{name}`. Expected a strictly positive value. "
+            f"Received: {name}={value!r}"
+        )
     return value
 
 
 def normalize_padding(value: Any, allowed: tuple[str, ...]) -> str:
-    """``padding`` as a lowercase string among ``allowed``."""
-    if isinstance(value, str) and value.lower() in allowed:
-        return value.lower()
-    expectation = "one of " + ", ".join(repr(a) for a in allowed)
-    raise argument_error("padding", expectation, value)
+    """``padding`` as a lowercase string among ``allowed`` (tf-keras's wording: 'causal' on
+    a layer without it, then any other unknown value)."""
+    lowered = value.lower() if isinstance(value, str) else None
+    if lowered in allowed:
+        return lowered
+    if lowered == "causal":
+        raise ValueError(
+            "Causal padding is only supported for `Conv1D`and `SeparableConv1D`. "
+            f"Received: padding={value!r}"
+        )
+    expectation = ", ".join(repr(a) for a in allowed)
+    raise ValueError(
+        'The `padding` argument must be a list/tuple or one of "valid", "same" (or "causal", '
+        f"only for `Conv1D). Received: padding={value!r} (this layer takes {expectation})"
+    )
 
 
 def normalize_data_format(value: Any) -> str:
@@ -79,7 +102,10 @@ def normalize_data_format(value: Any) -> str:
         return config.image_data_format()
     if isinstance(value, str) and value.lower() in ("channels_last", "channels_first"):
         return value.lower()
-    raise argument_error("data_format", "'channels_last' or 'channels_first'", value)
+    raise ValueError(
+        'The `data_format` argument must be one of "channels_first", "channels_last". '
+        f"Received: data_format={value!r}"
+    )
 
 
 def check_output_length(
@@ -89,6 +115,8 @@ def check_output_length(
     lengths = tuple(output_lengths)
     if any(n is not None and n <= 0 for n in lengths):
         raise ValueError(
-            f"Layer {layer_name!r}: the input is too small for the kernel; the output "
-            f"spatial shape would be {lengths}. Received: input_shape={tuple(input_shape)}"
+            "One of the dimensions in the output is <= 0 due to downsampling in "
+            f"{layer_name}. Consider increasing the input size. Received input shape "
+            f"{list(input_shape)} which would produce output shape with a zero or negative "
+            f"value in a dimension (spatial output shape {lengths})."
         )

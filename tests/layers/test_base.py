@@ -184,7 +184,7 @@ def test_unique_names_and_explicit_name():
 
 
 def test_unknown_keyword_is_refused():
-    with pytest.raises(TypeError, match="Keyword argument not understood: 'kernel_sise'"):
+    with pytest.raises(TypeError, match="Keyword argument not understood: kernel_sise "):
         convlayers.Conv1D(1, 1, kernel_sise=3)
 
 

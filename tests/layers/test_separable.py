@@ -325,34 +325,34 @@ def _assert_close(ours, reference):
         (
             convlayers.SeparableConv2D,
             dict(padding="causal"),
-            r"`padding` must be one of 'valid', 'same'. Received: padding='causal'",
+            r"Causal padding is only supported for `Conv1D`and .* padding='causal'",
         ),
         (
             convlayers.SeparableConv1D,
             dict(padding="full"),
-            r"`padding` must be one of 'valid', 'same', 'causal'. Received: padding='full'",
+            r"The `padding` argument must be a list/tuple or one of .* Received: padding='full'",
         ),
         (
             convlayers.SeparableConv1D,
             dict(strides=2, dilation_rate=2),
-            r"Received: strides=\(2,\), dilation_rate=\(2,\)",
+            r"Received: strides=\(2,\) and dilation_rate=\(2,\)",
         ),
         (
             convlayers.SeparableConv2D,
             dict(strides=(1, 2), dilation_rate=(2, 1)),
-            r"Received: strides=\(1, 2\), dilation_rate=\(2, 1\)",
+            r"Received: strides=\(1, 2\) and dilation_rate=\(2, 1\)",
         ),
         (
             convlayers.SeparableConv1D,
             dict(depth_multiplier=0),
-            "`depth_multiplier` must be a strictly positive integer. Received: depth_multiplier=0",
+            "Invalid value for argument `depth_multiplier`. .* depth_multiplier=0",
         ),
         (convlayers.SeparableConv2D, dict(depth_multiplier=-1), "Received: depth_multiplier=-1"),
         (convlayers.SeparableConv1D, dict(depth_multiplier=1.5), "Received: depth_multiplier=1.5"),
         (
             convlayers.SeparableConv1D,
             dict(filters=0),
-            "`filters` must be a strictly positive integer. Received: filters=0",
+            "Invalid value for argument `filters`. .* Received: filters=0",
         ),
         (
             convlayers.SeparableConv2D,
@@ -377,7 +377,7 @@ def test_config_errors(cls, kwargs, message):
 def test_input_errors():
     layer = convlayers.SeparableConv1D(4, 3)
     with pytest.raises(
-        ValueError, match=r"expected ndim=3, found ndim=2. Full shape received: \(1, 8\)"
+        ValueError, match=r"expected min_ndim=3, found ndim=2. Full shape received: \(1, 8\)"
     ):
         layer(torch.zeros(1, 8))
     layer(torch.zeros(1, 8, 2))
@@ -388,14 +388,14 @@ def test_input_errors():
     ):
         layer(torch.zeros(1, 8, 3))
     layer = convlayers.SeparableConv2D(4, 3, data_format="channels_first")
-    with pytest.raises(ValueError, match=r"expected ndim=4, found ndim=3"):
+    with pytest.raises(ValueError, match=r"expected min_ndim=4, found ndim=3"):
         layer(torch.zeros(1, 8, 8))
     layer(torch.zeros(1, 2, 8, 8))
-    with pytest.raises(ValueError, match=r"expected axis 1 of input shape to have value 2"):
+    with pytest.raises(ValueError, match=r"expected axis -3 of input shape to have value 2"):
         layer(torch.zeros(1, 3, 8, 8))
     with pytest.raises(
         ValueError,
-        match=r"channel dimension .* should be defined. Received: input_shape=\(None, 8, None\)",
+        match=r"channel dimension of the inputs should be defined. .* where axis -1",
     ):
         convlayers.SeparableConv1D(4, 3).build((None, 8, None))
 
@@ -404,10 +404,10 @@ def test_kernel_longer_than_input_is_a_clear_error():
     # tf-keras returns a wrongly shaped output here (see the fixture probes); we refuse.
     with pytest.raises(
         ValueError,
-        match=r"output spatial shape would be \(0,\). Received: input_shape=\(2, 11, 3\)",
+        match=r"Received input shape \[2, 11, 3\] .* \(spatial output shape \(0,\)\)",
     ):
         convlayers.SeparableConv1D(4, 12)(torch.zeros(2, 11, 3))
-    with pytest.raises(ValueError, match=r"output spatial shape would be \(0, 8\)"):
+    with pytest.raises(ValueError, match=r"spatial output shape \(0, 8\)"):
         convlayers.SeparableConv2D(4, (8, 2))(torch.zeros(2, 7, 9, 2))
 
 

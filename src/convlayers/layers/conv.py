@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -9,8 +10,8 @@ import torch
 from .. import activations, constraints, initializers, regularizers
 from ..conv_arithmetic import conv_output_length
 from ..ops.conv import conv
+from ..symbolic import SymbolicTensor
 from ..validation import (
-    argument_error,
     check_output_length,
     normalize_data_format,
     normalize_padding,
@@ -37,6 +38,10 @@ class Conv(Layer):
     rank: int = 1
     #: Whether a rank-1 subclass accepts padding='causal' (DepthwiseConv1D does not).
     causal_padding: bool = True
+    #: Whether inputs may have extra leading batch axes (``InputSpec(min_ndim=rank + 2)``),
+    #: e.g. ``(N1, N2, L, C)`` for Conv1D; DepthwiseConv refuses them, as tf-keras does
+    #: (with its message, which names the base class).
+    leading_batch_axes: bool = True
 
     def __init__(
         self,
@@ -55,7 +60,11 @@ class Conv(Layer):
         super().__init__(**kwargs)
         rank = self.rank
         self.kernel_size = normalize_tuple(kernel_size, rank, "kernel_size")
-        self.strides = normalize_tuple(strides, rank, "strides")
+        self.strides = normalize_tuple(strides, rank, "strides", min_value=0)
+        if 0 in self.strides:
+            raise ValueError(
+                f"The argument `strides` cannot contains 0(s). Received: strides={strides!r}"
+            )
         causal = rank == 1 and self.causal_padding
         allowed = ("valid", "same", "causal") if causal else ("valid", "same")
         self.padding = normalize_padding(padding, allowed)
@@ -63,8 +72,8 @@ class Conv(Layer):
         self.dilation_rate = normalize_tuple(dilation_rate, rank, "dilation_rate")
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError(
-                "`strides` > 1 is not supported together with `dilation_rate` > 1. "
-                f"Received: strides={self.strides}, dilation_rate={self.dilation_rate}"
+                "`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
+                f"Received: strides={self.strides} and dilation_rate={self.dilation_rate}"
             )
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
@@ -72,26 +81,36 @@ class Conv(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.bias_constraint = constraints.get(bias_constraint)
         self._channels_last = self.data_format == "channels_last"
-        self._channel_axis = -1 if self._channels_last else 1
+        self._channel_axis = -1 if self._channels_last else -1 - rank
+        self.input_spec = self._input_spec()
+
+    def _input_spec(self, channels: int | None = None) -> InputSpec:
+        axes = None if channels is None else {self._channel_axis: channels}
+        if self.leading_batch_axes:
+            return InputSpec(min_ndim=self.rank + 2, axes=axes)
+        return InputSpec(ndim=self.rank + 2, axes=axes)
 
     def _input_channels(self, input_shape: Any) -> tuple[tuple[int | None, ...], int]:
         """Check the rank and channel dimension of ``input_shape``; return (shape, channels)."""
         shape = as_shape(input_shape)
-        if len(shape) != self.rank + 2:
+        if not self.leading_batch_axes and len(shape) != self.rank + 2:
             raise ValueError(
-                f'Input 0 of layer "{self.name}" is incompatible with the layer: expected '
-                f"ndim={self.rank + 2}, found ndim={len(shape)}. Full shape received: {shape}"
+                f"Inputs to `DepthwiseConv` should have rank {self.rank + 2}. "
+                f"Received input_shape={shape}."
             )
+        self._input_spec().check(self.name, SymbolicTensor(shape))
         channels = shape[self._channel_axis]
         if channels is None:
             raise ValueError(
-                f"The channel dimension of the inputs to {self.name!r} should be defined. "
-                f"Received: input_shape={shape}"
+                "The channel dimension of the inputs should be defined. The input_shape "
+                f"received is {shape}, where axis {self._channel_axis} (0-based) is the "
+                "channel dimension, which found to be `None`."
             )
         return shape, channels
 
     def _spatial(self, shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
-        return shape[1:-1] if self._channels_last else shape[2:]
+        rank = self.rank
+        return shape[-rank - 1 : -1] if self._channels_last else shape[-rank:]
 
     def _output_spatial(self, shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         spatial = tuple(
@@ -110,7 +129,7 @@ class Conv(Layer):
     def _finish_build(self, shape: tuple[int | None, ...], channels: int) -> None:
         """Check the output fits and fix the input spec (called at the end of ``build``)."""
         self._output_spatial(shape)
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis: channels})
+        self.input_spec = self._input_spec(channels)
         self.built = True
 
     def _add_bias(self, filters: int) -> None:
@@ -128,9 +147,20 @@ class Conv(Layer):
     def _output_shape(self, input_shape: Any, filters: int) -> tuple[int | None, ...]:
         shape, _ = self._input_channels(input_shape)
         spatial = self._output_spatial(shape)
+        batch = shape[: -self.rank - 1]
         if self._channels_last:
-            return (shape[0], *spatial, filters)
-        return (shape[0], filters, *spatial)
+            return (*batch, *spatial, filters)
+        return (*batch, filters, *spatial)
+
+    def _fold_batch(
+        self, op: Callable[[torch.Tensor], torch.Tensor], inputs: torch.Tensor
+    ) -> torch.Tensor:
+        """``op`` on ``inputs`` with extra leading batch axes folded into one, and back."""
+        if inputs.dim() == self.rank + 2:
+            return op(inputs)
+        batch = inputs.shape[: -self.rank - 1]
+        outputs = op(inputs.reshape(-1, *inputs.shape[-self.rank - 1 :]))
+        return outputs.reshape(*batch, *outputs.shape[1:])
 
     def _activate(self, outputs: torch.Tensor) -> torch.Tensor:
         return outputs if self.activation is activations.linear else self.activation(outputs)
@@ -198,7 +228,10 @@ class _PlainConv(Conv):
         self.filters = normalize_positive_int(filters, "filters")
         self.groups = normalize_positive_int(groups, "groups")
         if self.filters % self.groups:
-            raise argument_error("groups", f"a divisor of filters={self.filters}", self.groups)
+            raise ValueError(
+                "The number of filters must be evenly divisible by the number of groups. "
+                f"Received: groups={self.groups}, filters={self.filters}"
+            )
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
@@ -207,8 +240,9 @@ class _PlainConv(Conv):
         shape, channels = self._input_channels(input_shape)
         if channels % self.groups:
             raise ValueError(
-                f"The number of input channels must be evenly divisible by `groups`. "
-                f"Received: groups={self.groups}, input_shape={shape}"
+                "The number of input channels must be evenly divisible by the number of "
+                f"groups. Received groups={self.groups}, but the input has {channels} "
+                f"channels (full input shape is {shape})."
             )
         self.add_weight(
             "kernel",
@@ -221,7 +255,10 @@ class _PlainConv(Conv):
         self._finish_build(shape, channels)
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
-        outputs = conv(
+        return self._activate(self._fold_batch(self._conv, inputs))
+
+    def _conv(self, inputs: torch.Tensor) -> torch.Tensor:
+        return conv(
             inputs,
             self.kernel,
             self.bias,
@@ -232,7 +269,6 @@ class _PlainConv(Conv):
             self._channels_last,
             self.name,
         )
-        return self._activate(outputs)
 
     def compute_output_shape(self, input_shape: Any) -> tuple[int | None, ...]:
         return self._output_shape(input_shape, self.filters)

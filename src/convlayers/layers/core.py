@@ -15,7 +15,7 @@ from typing import Any
 import torch
 
 from .. import activations, constraints, initializers, regularizers
-from ..validation import argument_error, normalize_data_format, normalize_positive_int
+from ..validation import argument_error, normalize_data_format
 from .base import Layer, as_shape
 
 __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Reshape"]
@@ -67,7 +67,12 @@ class Dense(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self.units = normalize_positive_int(units, "units")
+        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
+            raise ValueError(
+                "Received an invalid value for `units`, expected a positive integer. "
+                f"Received: units={units!r}"
+            )
+        self.units = units
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -158,6 +163,22 @@ class Activation(Layer):
         return self.activation(inputs)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
+        """The input shape; an activation that changes the shape (checked by running it on
+        a shape-only 'meta' tensor) is refused: that needs a ``Lambda``."""
+        shape = as_shape(input_shape)
+        probe = torch.empty([2 if d is None else d for d in shape], device="meta")
+        try:
+            out = self.activation(probe)
+        except (RuntimeError, TypeError, ValueError, NotImplementedError):
+            return input_shape  # a function that cannot run shape-only: trust it
+        if isinstance(out, torch.Tensor) and out.shape != probe.shape:
+            raise ValueError(
+                f"The activation of layer {self.name!r} changes the shape of its input "
+                f"from {shape} to {tuple(out.shape)} (unknown sizes probed as 2); an "
+                "Activation keeps the shape (use a "
+                f"Lambda layer for a function that reshapes). Received: "
+                f"activation={self.activation!r}"
+            )
         return input_shape
 
     def get_config(self) -> dict[str, Any]:
@@ -222,7 +243,10 @@ class Dropout(Layer):
     ) -> None:
         super().__init__(**kwargs)
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
-            raise argument_error("rate", "a float between 0 and 1", rate)
+            raise ValueError(
+                f"Invalid value {rate} received for `rate`, expected a value between 0 and 1. "
+                f"Received: rate={rate!r}"
+            )
         self.rate = float(rate)
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
         self.seed = seed

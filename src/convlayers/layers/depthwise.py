@@ -68,6 +68,7 @@ class DepthwiseConv(DepthwiseKernel, Conv):
     """
 
     causal_padding = False
+    leading_batch_axes = False
 
     def __init__(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,6 @@ from ..ops.local import local_conv
 from ..ops.local_geometry import LocalGeometry
 from ..ops.local_layouts import convert_kernel
 from ..validation import (
-    argument_error,
     check_output_length,
     normalize_data_format,
     normalize_padding,
@@ -80,13 +80,22 @@ class LocallyConnected(Layer):
         self.filters = normalize_positive_int(filters, "filters")
         self.kernel_size = normalize_tuple(kernel_size, rank, "kernel_size")
         self.strides = normalize_tuple(strides, rank, "strides")
+        if isinstance(padding, str) and padding.lower() == "causal":
+            raise ValueError(
+                'Padding type causal not supported. Only "valid" and "same" are implemented. '
+                f"Received: padding={padding!r}"
+            )
         self.padding = normalize_padding(padding, ("valid", "same"))
         if implementation not in (1, 2, 3) or isinstance(implementation, bool):
-            raise argument_error("implementation", "1, 2 or 3", implementation)
+            raise ValueError(
+                f"Unrecognized implementation mode: {implementation}. `implementation` must be "
+                f"1, 2 or 3. Received: implementation={implementation!r}"
+            )
         if self.padding != "valid" and implementation == 1:
             raise ValueError(
-                f"`padding` must be 'valid' when `implementation` is 1 ({type(self).__name__} "
-                f"supports 'same' with implementation 2 or 3). Received: padding={padding!r}"
+                f'Invalid border mode for {type(self).__name__} (only "valid" is supported if '
+                f"implementation is 1): {self.padding}. 'same' needs implementation 2 or 3. "
+                f"Received: padding={padding!r}, implementation=1"
             )
         self.implementation = implementation
         self.data_format = normalize_data_format(data_format)
@@ -192,6 +201,22 @@ class LocallyConnected(Layer):
             "bias_constraint": constraints.serialize(self.bias_constraint),
             "implementation": self.implementation,
         }
+
+    @property
+    def kernel_mask(self) -> np.ndarray:
+        """Implementation 2's connectivity mask, as tf-keras holds it: float32 ones where an
+        input position feeds an output position, shape ``(*S, 1, *O, 1)`` (channels_first
+        ``(1, *S, 1, *O)``); the kernel's entries outside it are never used."""
+        if self.implementation != 2:
+            raise AttributeError(
+                f"`kernel_mask` exists for implementation 2 only. Received: "
+                f"implementation={self.implementation}"
+            )
+        if self.geometry is None:
+            raise ValueError(f"Layer {self.name!r} is not built: call it or build it first.")
+        single = dataclasses.replace(self.geometry, channels=1, filters=1)
+        ones = np.ones(single.kernel_shape(3), np.float32)
+        return np.asarray(convert_kernel(ones, single, 3, 2), np.float32)
 
     def get_weights_as(self, implementation: int) -> list[np.ndarray]:
         """``get_weights()`` with the kernel converted to ``implementation``'s layout.

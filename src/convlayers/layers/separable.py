@@ -98,7 +98,10 @@ class SeparableConv(DepthwiseKernel, Conv):
         self._finish_build(shape, channels)
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
-        outputs = separable_conv(
+        return self._activate(self._fold_batch(self._separable, inputs))
+
+    def _separable(self, inputs: torch.Tensor) -> torch.Tensor:
+        return separable_conv(
             inputs,
             self.depthwise_kernel,
             self.pointwise_kernel,
@@ -109,7 +112,6 @@ class SeparableConv(DepthwiseKernel, Conv):
             self._channels_last,
             self.name,
         )
-        return self._activate(outputs)
 
     def compute_output_shape(self, input_shape: Any) -> tuple[int | None, ...]:
         return self._output_shape(input_shape, self.filters)
