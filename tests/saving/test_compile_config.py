@@ -16,7 +16,7 @@ def test_tf_keras_training_config_reads_by_name():
         spec = read_compile_config(json.loads(handle.attrs["training_config"]))
     assert (spec.optimizer, spec.loss, spec.metrics, spec.ignored) == (
         "adam",
-        ["categorical_crossentropy"],
+        "categorical_crossentropy",
         ["accuracy"],
         [],
     )
@@ -39,7 +39,7 @@ def test_settings_a_name_cannot_carry_are_listed():
         }
     )  # fmt: skip
     assert spec.optimizer == "adam"
-    assert spec.loss == ["categorical_crossentropy"]
+    assert spec.loss == "categorical_crossentropy"
     assert spec.ignored == [
         "optimizer learning_rate=0.01",
         "loss from_logits=True",
@@ -103,3 +103,18 @@ def test_compile_names_are_written_and_anything_else_is_not():
     model.compile(torch.optim.Adam, "mse")
     with pytest.warns(UserWarning, match="is not saved: .*are not Keras names"):
         assert write_compile_config(model, legacy=False) is None
+
+
+def test_losses_and_loss_weights_per_output_name_follow_the_outputs(tmp_path):
+    path = copy("tfk_conv2d_functional.h5", tmp_path)
+    training = {
+        "optimizer_config": {"class_name": "Custom>SGD", "config": {"name": "SGD"}},
+        "loss": {"head_b": "binary_crossentropy", "head_a": "mse"},
+        "loss_weights": {"head_b": 0.5, "head_a": 2.0},
+        "metrics": None,
+    }
+    with h5py.File(path, "r+") as handle:
+        handle.attrs["training_config"] = json.dumps(training).encode()
+    model = convlayers.load_model(path)
+    assert model._loss_specs == ["mse", "binary_crossentropy"]
+    assert model._loss_weights == [2.0, 0.5]

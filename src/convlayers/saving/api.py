@@ -91,7 +91,9 @@ def load_model(
     entry = normalize_config(content.config, custom_objects)
     try:
         model = deserialize_layer(entry, custom_objects)
-    except (TypeError, ValueError, KeyError, IndexError, NotImplementedError) as error:
+    except (
+        TypeError, ValueError, KeyError, IndexError, AttributeError, RuntimeError
+    ) as error:  # fmt: skip
         raise FileError(f"Cannot rebuild the model saved in {content.source}: {error}") from error
     if not hasattr(model, "_is_graph_network"):
         raise FileError(f"{content.source} holds a {type(model).__name__} layer, not a model.")
@@ -101,25 +103,25 @@ def load_model(
     return model
 
 
+def _write_by_suffix(model: Any, filepath: Any, overwrite: bool, writers: dict, what: str) -> None:
+    path = os.fspath(filepath)
+    for suffixes, write in writers.items():
+        if path.endswith(suffixes):
+            write(model, path, overwrite)
+            return
+    allowed = ", ".join(f"'{suffix}'" for suffixes in writers for suffix in suffixes)
+    raise ValueError(f"`filepath` must end in {allowed} to {what}. Received: filepath={path!r}")
+
+
 def save_model(model: Any, filepath: Any, overwrite: bool = True) -> None:
     """Save ``model`` (config, weights, compile names) as ``.keras`` or ``.h5`` by suffix,
     in the formats tf-keras 2.21 reads."""
-    path = os.fspath(filepath)
-    if path.endswith(".keras"):
-        write_keras(model, path, overwrite)
-    elif path.endswith(_H5):
-        write_h5_model(model, path, overwrite)
-    else:
-        raise _suffix_error(path, "save a model", "'.keras', '.h5' or '.hdf5'")
+    writers = {(".keras",): write_keras, _H5: write_h5_model}
+    _write_by_suffix(model, filepath, overwrite, writers, "save a model")
 
 
 def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:
     """Save the weights of ``model``: ``.weights.h5`` as a Keras variable store, other
     ``.h5`` names as tf-keras' legacy weights file."""
-    path = os.fspath(filepath)
-    if path.endswith(".weights.h5"):
-        write_weights_store(model, path, overwrite)
-    elif path.endswith(_H5):
-        write_h5_weights(model, path, overwrite)
-    else:
-        raise _suffix_error(path, "save weights", "'.weights.h5', '.h5' or '.hdf5'")
+    writers = {(".weights.h5",): write_weights_store, _H5: write_h5_weights}
+    _write_by_suffix(model, filepath, overwrite, writers, "save weights")

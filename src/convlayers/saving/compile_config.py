@@ -11,7 +11,7 @@ setting that would change training (a learning rate other than Keras' default,
 
 >>> spec = read_compile_config({"optimizer": "adam", "loss": "mse", "metrics": ["mae"]})
 >>> spec.optimizer, spec.loss, spec.metrics, spec.ignored
-('adam', ['mse'], ['mae'], [])
+('adam', 'mse', ['mae'], [])
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ class CompileSpec:
     """What ``compile`` is called with, and the settings that were not restored."""
 
     optimizer: Any
-    loss: Any
+    loss: Any  # a name, a list of them, or a dict by output name
     metrics: list[Any] = field(default_factory=list)
     loss_weights: Any = None
     ignored: list[str] = field(default_factory=list)
@@ -120,6 +120,8 @@ def _loss(config: Any, ignored: list[str]) -> Any:
         return config
     if isinstance(config, list):
         return [_loss(item, ignored) for item in config]
+    if isinstance(config, Mapping) and "class_name" not in config:  # per output name
+        return {key: _loss(item, ignored) for key, item in config.items()}
     if isinstance(config, Mapping) and isinstance(config.get("class_name"), str):
         inner = config.get("config")
         if config["class_name"] == "function" and isinstance(inner, str):
@@ -163,10 +165,16 @@ def read_compile_config(config: Mapping[str, Any]) -> CompileSpec:
             continue
         if key not in _INERT_OPTIONS or not any(value == v for v in _INERT_OPTIONS[key]):
             ignored.append(f"{key}={value!r}")
-    return CompileSpec(
-        optimizer, loss if isinstance(loss, list) else [loss], metrics,
-        config.get("loss_weights"), ignored,
-    )  # fmt: skip
+    return CompileSpec(optimizer, loss, metrics, config.get("loss_weights"), ignored)
+
+
+def _per_output(value: Any, names: list[str]) -> Any:
+    """A per-output dict (keyed by output layer name) as a list in output order."""
+    if isinstance(value, Mapping):
+        return [value.get(name) for name in names]
+    if value is not None and not isinstance(value, list):
+        return [value]
+    return value
 
 
 def restore_compile(model: Any, config: Mapping[str, Any], optimizer_state: int = 0) -> None:
@@ -176,20 +184,22 @@ def restore_compile(model: Any, config: Mapping[str, Any], optimizer_state: int 
     ignored = list(spec.ignored)
     if optimizer_state:
         ignored.append(f"the optimizer state ({optimizer_state} saved variables)")
+    names = [t._keras_history.layer.name for t in getattr(model, "outputs", [])]
+    loss, weights = _per_output(spec.loss, names), _per_output(spec.loss_weights, names)
     compiled = False
-    if spec.optimizer is not None and None not in spec.loss:
-        loss = spec.loss[0] if len(spec.loss) == 1 else spec.loss
-        weights = spec.loss_weights
-        if isinstance(weights, Mapping):
-            names = [t._keras_history.layer.name for t in model.outputs]
-            weights = [weights.get(name, 1.0) for name in names]
+    if spec.optimizer is None or loss is None or None in loss:
+        ignored.insert(0, "everything: the model is not compiled (no optimizer or loss by name)")
+    else:
+        loss = loss[0] if len(loss) == 1 else loss
         try:
-            model.compile(spec.optimizer, loss, metrics=spec.metrics, loss_weights=weights)
+            try:
+                model.compile(spec.optimizer, loss, metrics=spec.metrics, loss_weights=weights)
+            except ValueError:  # a metric compile does not know: compile without metrics
+                model.compile(spec.optimizer, loss, loss_weights=weights)
+                ignored.insert(0, f"metrics={spec.metrics!r}")
             compiled = True
         except (ValueError, TypeError) as error:
             ignored.insert(0, f"everything: the model is not compiled ({error})")
-    else:
-        ignored.insert(0, "everything: the model is not compiled (no optimizer or loss by name)")
     if ignored:
         warnings.warn(
             "The file's compile information was restored only in part; not restored: "

@@ -73,7 +73,7 @@ def _array(node: Any, what: str) -> np.ndarray:
     h5py = require_h5py()
     if not isinstance(node, h5py.Dataset):
         raise FileError(f"Weight {what!r} is not a dataset in the file.")
-    if node.external:
+    if node.external or node.is_virtual:
         raise FileError(f"Weight {what!r} is stored outside the file; it is not read.")
     if node.dtype.kind not in "fiub":
         raise FileError(f"Weight {what!r} is not numeric. Received: dtype={node.dtype}")

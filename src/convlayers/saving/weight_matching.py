@@ -84,21 +84,40 @@ def _check_built(model: Layer) -> None:
         )
 
 
-def _top_level(model: Layer, saved: NamedArrays, skip_mismatch: bool) -> Plan:
-    targets = own_weights(model)
-    if len(saved) != len(targets):
-        message = (
-            f"Weight count mismatch for top-level weights of model {model.name}. Model expects "
-            f"{len(targets)} top-level weight(s). Received {len(saved)} saved top-level weight(s)"
-        )
+def _pair(
+    layer: Layer,
+    where: str,
+    targets: list[tuple[str, torch.nn.Parameter]],
+    arrays: list[np.ndarray],
+    count_error: str,
+    skip_mismatch: bool,
+) -> Plan:
+    """``targets`` paired with the saved ``arrays``; a different count (``count_error``) or
+    shape raises, or with ``skip_mismatch`` is skipped with a warning."""
+    if len(arrays) != len(targets):
         if skip_mismatch:
-            _skip(message)
+            _skip(count_error)
             return []
-        raise FileError(message)
-    return [
-        (param, _value(model, "(top level)", f"{model.name}/{name}:0", param, array))
-        for (name, param), (_, array) in zip(targets, saved)
-    ]
+        raise FileError(count_error)
+    plan: Plan = []
+    for (weight, param), array in zip(targets, arrays):
+        try:
+            plan.append((param, _value(layer, where, weight, param, array)))
+        except FileError as error:
+            if not skip_mismatch:
+                raise
+            _skip(str(error))
+    return plan
+
+
+def _top_level(model: Layer, saved: NamedArrays, skip_mismatch: bool) -> Plan:
+    targets = [(f"{model.name}/{name}:0", param) for name, param in own_weights(model)]
+    message = (
+        f"Weight count mismatch for top-level weights of model {model.name}. Model expects "
+        f"{len(targets)} top-level weight(s). Received {len(saved)} saved top-level weight(s)"
+    )
+    arrays = [array for _, array in saved]
+    return _pair(model, "(top level)", targets, arrays, message, skip_mismatch)
 
 
 def plan_topological(model: Layer, saved: LegacyWeights) -> Plan:
@@ -116,14 +135,13 @@ def plan_topological(model: Layer, saved: LegacyWeights) -> Plan:
     plan: Plan = []
     for k, (layer, (name, values)) in enumerate(zip(layers, stored)):
         targets = keras_weight_names(layer)
-        if len(values) != len(targets):
-            raise FileError(
-                f"Weight count mismatch for layer #{k} (named {layer.name} in the current "
-                f"model, {name} in the save file). Layer expects {len(targets)} weight(s). "
-                f"Received {len(values)} saved weight(s)"
-            )
-        for (weight, param), (_, array) in zip(targets, values):
-            plan.append((param, _value(layer, f"#{k}", weight, param, array)))
+        message = (
+            f"Weight count mismatch for layer #{k} (named {layer.name} in the current "
+            f"model, {name} in the save file). Layer expects {len(targets)} weight(s). "
+            f"Received {len(values)} saved weight(s)"
+        )
+        arrays = [array for _, array in values]
+        plan += _pair(layer, f"#{k}", targets, arrays, message, False)
     return plan + _top_level(model, saved.top_level, False)
 
 
@@ -139,22 +157,12 @@ def plan_by_name(model: Layer, saved: LegacyWeights, skip_mismatch: bool = False
     for k, (name, values) in enumerate(saved.layers):
         for layer in index.get(name, []):
             targets = keras_weight_names(layer)
-            if len(values) != len(targets):
-                message = (
-                    f"Weight count mismatch for layer #{k} (named {layer.name}). Layer expects "
-                    f"{len(targets)} weight(s). Received {len(values)} saved weight(s)"
-                )
-                if skip_mismatch:
-                    _skip(message)
-                    continue
-                raise FileError(message)
-            for (weight, param), (_, array) in zip(targets, values):
-                try:
-                    plan.append((param, _value(layer, f"#{k}", weight, param, array)))
-                except FileError as error:
-                    if not skip_mismatch:
-                        raise
-                    _skip(str(error))
+            message = (
+                f"Weight count mismatch for layer #{k} (named {layer.name}). Layer expects "
+                f"{len(targets)} weight(s). Received {len(values)} saved weight(s)"
+            )
+            arrays = [array for _, array in values]
+            plan += _pair(layer, f"#{k}", targets, arrays, message, skip_mismatch)
     return plan + _top_level(model, saved.top_level, skip_mismatch)
 
 
@@ -187,26 +195,15 @@ def plan_vars(model: Layer, store: VarsStore, skip_mismatch: bool = False) -> Pl
     visited = set()
     for path, layer in store_paths(model):
         visited.add(path)
-        targets = own_weights(layer)
+        targets = [(f"{layer.name}/{name}:0", param) for name, param in own_weights(layer)]
         saved = store.vars.get(path, [])
-        if len(saved) != len(targets):
-            message = (
-                f"Layer '{layer.name}' expected {len(targets)} variables, but received "
-                f"{len(saved)} variables during loading. Expected: "
-                f"{[f'{layer.name}/{name}:0' for name, _ in targets]} (at '{path or '/'}')"
-            )
-            if skip_mismatch:
-                _skip(message)
-                continue
-            raise FileError(message)
-        for index, ((name, param), array) in enumerate(zip(targets, saved)):
-            try:
-                where = f"at '{path}/vars/{index}'"
-                plan.append((param, _value(layer, where, f"{layer.name}/{name}:0", param, array)))
-            except FileError as error:
-                if not skip_mismatch:
-                    raise
-                _skip(str(error))
+        message = (
+            f"Layer '{layer.name}' expected {len(targets)} variables, but received "
+            f"{len(saved)} variables during loading. Expected: {[n for n, _ in targets]} "
+            f"(at '{path or '/'}')"
+        )
+        where = f"at '{path or '/'}'"
+        plan += _pair(layer, where, targets, saved, message, skip_mismatch)
     unused = sorted(
         path
         for path, arrays in store.vars.items()

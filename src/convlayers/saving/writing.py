@@ -38,7 +38,13 @@ KERAS_VERSION = "2.21.0"  # the tf-keras release whose file format is written
 BACKEND = "torch"
 
 
-def _check_model(model: Any) -> None:
+def _check_model(model: Any, whole: bool = False) -> None:
+    if whole and not model._is_graph_network:
+        raise ValueError(
+            f"Saving a whole model needs a functional or Sequential model with a known input "
+            f"shape; model {model.name!r} has no graph (a subclassed model, or a Sequential "
+            "not built yet). `save_weights` works for any built model."
+        )
     if not model.built:
         raise ValueError(
             f"Model {model.name!r} has no weights yet: build it (call it on data, or give its "
@@ -99,7 +105,7 @@ def write_vars(root: Any, model: Any) -> None:
 
 def write_h5_model(model: Any, path: Any, overwrite: bool = True) -> None:
     """``model`` as a tf-keras legacy HDF5 model file."""
-    _check_model(model)
+    _check_model(model, whole=True)
     config = config_json(legacy_model_entry(model)).encode("utf8")
     training = write_compile_config(model, legacy=True)
 
@@ -115,31 +121,29 @@ def write_h5_model(model: Any, path: Any, overwrite: bool = True) -> None:
     _atomic(path, overwrite, write)
 
 
-def write_h5_weights(model: Any, path: Any, overwrite: bool = True) -> None:
-    """The weights of ``model`` as a tf-keras legacy HDF5 weights file."""
+def _write_h5(model: Any, path: Any, overwrite: bool, fill: Callable[[Any], None]) -> None:
     _check_model(model)
 
     def write(target: str) -> None:
         with open_h5(target, "w") as handle:
-            write_legacy_weights(handle, model)
+            fill(handle)
 
     _atomic(path, overwrite, write)
+
+
+def write_h5_weights(model: Any, path: Any, overwrite: bool = True) -> None:
+    """The weights of ``model`` as a tf-keras legacy HDF5 weights file."""
+    _write_h5(model, path, overwrite, lambda handle: write_legacy_weights(handle, model))
 
 
 def write_weights_store(model: Any, path: Any, overwrite: bool = True) -> None:
     """The weights of ``model`` as a ``.weights.h5`` variable store."""
-    _check_model(model)
-
-    def write(target: str) -> None:
-        with open_h5(target, "w") as handle:
-            write_vars(handle, model)
-
-    _atomic(path, overwrite, write)
+    _write_h5(model, path, overwrite, lambda handle: write_vars(handle, model))
 
 
 def write_keras(model: Any, path: Any, overwrite: bool = True) -> None:
     """``model`` as a ``.keras`` zip file."""
-    _check_model(model)
+    _check_model(model, whole=True)
     entry = keras_model_entry(model)
     compile_config = write_compile_config(model, legacy=False)
     if compile_config is not None:
