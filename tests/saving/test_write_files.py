@@ -183,3 +183,39 @@ def test_the_committed_tf_keras_check_loaded_every_file():
         for pattern in ("ours_{}_weights.h5", "ours_{}.weights.h5"):
             entry = results[f"tf_keras load_weights {pattern.format(name)}"]
             assert entry["loaded"] and entry["max_rel_error"] <= 1e-5
+
+
+class Stats(convlayers.Layer):
+    """A layer with a non-trainable weight made before its trainable one (as a
+    normalization layer's moving statistics may be)."""
+
+    def build(self, input_shape):
+        self.add_weight("moving_mean", (input_shape[-1],), initializer="zeros", trainable=False)
+        self.add_weight("gamma", (input_shape[-1],), initializer="ones")
+
+    def call(self, inputs):
+        return (inputs - self.moving_mean) * self.gamma
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+def test_trainable_weights_come_before_non_trainable_ones_in_every_file(tmp_path):
+    model = convlayers.Sequential([Stats(input_shape=(3,), name="stats")])
+    model.set_weights([np.full(3, 2.0, "float32"), np.full(3, 5.0, "float32")])
+    model.save_weights(tmp_path / "w.h5")
+    model.save_weights(tmp_path / "w.weights.h5")
+    with h5py.File(tmp_path / "w.h5") as handle:
+        assert [str(n) for n in handle["stats"].attrs["weight_names"]] == [
+            "stats/gamma:0",
+            "stats/moving_mean:0",
+        ]
+        np.testing.assert_array_equal(handle["stats/stats/gamma:0"][()], [2.0] * 3)
+    with h5py.File(tmp_path / "w.weights.h5") as handle:
+        np.testing.assert_array_equal(handle["layers/stats/vars/0"][()], [2.0] * 3)
+        np.testing.assert_array_equal(handle["layers/stats/vars/1"][()], [5.0] * 3)
+    for file in ("w.h5", "w.weights.h5"):
+        fresh = convlayers.Sequential([Stats(input_shape=(3,), name="stats")])
+        fresh.load_weights(tmp_path / file)
+        assert fresh.layers[0].moving_mean.tolist() == [5.0] * 3
+        assert fresh.layers[0].gamma.tolist() == [2.0] * 3
