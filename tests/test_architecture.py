@@ -19,6 +19,10 @@ FORBIDDEN = [
     ("convlayers.symbolic", "convlayers.engine"),
     ("convlayers.saving", "convlayers.engine"),
     ("convlayers.conv_arithmetic", "convlayers."),
+    ("convlayers.partition_arithmetic", "convlayers."),
+    ("convlayers.layers", "convlayers.compat"),
+    ("convlayers.engine", "convlayers.compat"),
+    ("convlayers.ops", "convlayers.compat"),
 ]
 
 
