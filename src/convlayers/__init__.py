@@ -15,6 +15,7 @@ from . import (
     layers,
     models,
     regularizers,
+    saving,
     utils,
 )
 from .engine import callbacks, losses, metrics, optimizers
@@ -58,6 +59,7 @@ from .layers import (
 )
 from .naming import reset_names as clear_session
 from .plain_torch import apply_constraints, regularization_loss
+from .saving import load_model
 from .symbolic import SymbolicTensor
 
 __version__ = "0.1.0"
@@ -110,11 +112,13 @@ __all__ = [
     "constraints",
     "initializers",
     "layers",
+    "load_model",
     "losses",
     "metrics",
     "models",
     "optimizers",
     "regularization_loss",
     "regularizers",
+    "saving",
     "utils",
 ]
