@@ -5,8 +5,8 @@
 torch.Size([2, 6, 16])
 """
 
-from . import activations, config, constraints, initializers, layers, regularizers
-from .engine import callbacks, losses, metrics, optimizers
+from . import activations, config, constraints, initializers, layers, optimizers, regularizers
+from .engine import callbacks, losses, metrics
 from .engine.functional import Model
 from .engine.sequential import Sequential
 from .layers import (

@@ -1,0 +1,189 @@
+"""Adagrad and Adadelta, as tf-keras 2.21's ``Adagrad`` and ``Adadelta`` (epsilon inside
+the square roots, unlike ``torch.optim.Adagrad``).
+
+Adagrad, for a weight ``w`` with gradient ``g`` (``accumulator`` starts at
+``initial_accumulator_value``)::
+
+    accumulator = accumulator + g * g
+    w = w - lr * g / sqrt(accumulator + epsilon)
+
+Adadelta (slots start at zero; ``rms(x) = sqrt(x + epsilon)``)::
+
+    accumulated_grad = rho * accumulated_grad + (1 - rho) * g * g
+    delta = -rms(accumulated_delta_var) * g / rms(accumulated_grad)
+    accumulated_delta_var = rho * accumulated_delta_var + (1 - rho) * delta * delta
+    w = w + lr * delta
+
+>>> import torch
+>>> w = torch.nn.Parameter(torch.tensor([1.0]))
+>>> opt = Adagrad(learning_rate=0.1, initial_accumulator_value=0.0, epsilon=0.0)
+>>> opt.build([w])
+>>> w.grad = torch.tensor([3.0])
+>>> opt.step()
+>>> round(w.item(), 6)  # 1 - 0.1 * 3 / 3
+0.9
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+from .base import GroupValue, Optimizer, Tensors, _number
+
+__all__ = ["Adadelta", "Adagrad"]
+
+
+class Adagrad(Optimizer):
+    """Adagrad; tf-keras' arguments and defaults.
+
+    Args:
+        learning_rate: a float, a schedule or a callable. Defaults to 0.001.
+        initial_accumulator_value: starting value of the accumulators. Defaults to 0.1.
+        epsilon: added to the accumulator inside the square root. Defaults to 1e-7.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
+        ema_overwrite_frequency, jit_compile, name: as every Keras optimizer.
+    """
+
+    _config_keys = ("initial_accumulator_value", "epsilon")
+    initial_accumulator_value = GroupValue()
+    epsilon = GroupValue()
+
+    def __init__(
+        self,
+        learning_rate: Any = 0.001,
+        initial_accumulator_value: float = 0.1,
+        epsilon: float = 1e-7,
+        weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        use_ema: bool = False,
+        ema_momentum: float = 0.99,
+        ema_overwrite_frequency: int | None = None,
+        jit_compile: bool = True,
+        name: str = "Adagrad",
+        **kwargs: Any,
+    ) -> None:
+        hyperparameters = {
+            "initial_accumulator_value": _number(
+                initial_accumulator_value, "initial_accumulator_value"
+            ),
+            "epsilon": _number(epsilon, "epsilon"),
+        }
+        super().__init__(
+            learning_rate,
+            name,
+            hyperparameters,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            use_ema=use_ema,
+            ema_momentum=ema_momentum,
+            ema_overwrite_frequency=ema_overwrite_frequency,
+            jit_compile=jit_compile,
+            **kwargs,
+        )
+
+    def _slots(self, group: dict[str, Any]) -> list[tuple[str, float]]:
+        return [("accumulator", group["initial_accumulator_value"])]
+
+    def _update_step(
+        self,
+        group: dict[str, Any],
+        params: Tensors,
+        grads: Tensors,
+        slots: dict[str, Tensors],
+        lr: float,
+        r: Callable[[float], float],
+    ) -> None:
+        accumulator = slots["accumulator"]
+        torch._foreach_add_(accumulator, torch._foreach_mul(grads, grads))
+        denominator = torch._foreach_add(accumulator, group["epsilon"])
+        torch._foreach_sqrt_(denominator)
+        step = torch._foreach_mul(grads, lr)
+        torch._foreach_div_(step, denominator)
+        torch._foreach_sub_(params, step)
+
+
+class Adadelta(Optimizer):
+    """Adadelta; tf-keras' arguments and defaults.
+
+    Args:
+        learning_rate: a float, a schedule or a callable. Defaults to 0.001.
+        rho: decay of the accumulated squares. Defaults to 0.95.
+        epsilon: added inside the square roots. Defaults to 1e-7.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
+        ema_overwrite_frequency, jit_compile, name: as every Keras optimizer.
+    """
+
+    _config_keys = ("rho", "epsilon")
+    rho = GroupValue()
+    epsilon = GroupValue()
+
+    def __init__(
+        self,
+        learning_rate: Any = 0.001,
+        rho: float = 0.95,
+        epsilon: float = 1e-7,
+        weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        use_ema: bool = False,
+        ema_momentum: float = 0.99,
+        ema_overwrite_frequency: int | None = None,
+        jit_compile: bool = True,
+        name: str = "Adadelta",
+        **kwargs: Any,
+    ) -> None:
+        hyperparameters = {"rho": _number(rho, "rho"), "epsilon": _number(epsilon, "epsilon")}
+        super().__init__(
+            learning_rate,
+            name,
+            hyperparameters,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            use_ema=use_ema,
+            ema_momentum=ema_momentum,
+            ema_overwrite_frequency=ema_overwrite_frequency,
+            jit_compile=jit_compile,
+            **kwargs,
+        )
+
+    def _slots(self, group: dict[str, Any]) -> list[tuple[str, float]]:
+        return [("accumulated_grad", 0.0), ("accumulated_delta_var", 0.0)]
+
+    def _update_step(
+        self,
+        group: dict[str, Any],
+        params: Tensors,
+        grads: Tensors,
+        slots: dict[str, Tensors],
+        lr: float,
+        r: Callable[[float], float],
+    ) -> None:
+        rho, epsilon = group["rho"], group["epsilon"]
+        accumulated_grad = slots["accumulated_grad"]
+        accumulated_delta = slots["accumulated_delta_var"]
+        torch._foreach_mul_(accumulated_grad, rho)
+        squares = torch._foreach_mul(grads, 1 - rho)
+        torch._foreach_mul_(squares, grads)
+        torch._foreach_add_(accumulated_grad, squares)
+        delta = torch._foreach_add(accumulated_delta, epsilon)
+        torch._foreach_sqrt_(delta)
+        torch._foreach_neg_(delta)
+        torch._foreach_mul_(delta, grads)
+        rms_grad = torch._foreach_add(accumulated_grad, epsilon)
+        torch._foreach_sqrt_(rms_grad)
+        torch._foreach_div_(delta, rms_grad)
+        torch._foreach_mul_(accumulated_delta, rho)
+        squares = torch._foreach_mul(delta, 1 - rho)
+        torch._foreach_mul_(squares, delta)
+        torch._foreach_add_(accumulated_delta, squares)
+        torch._foreach_add_(params, torch._foreach_mul(delta, lr))
