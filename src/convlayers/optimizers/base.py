@@ -94,8 +94,12 @@ def _as_learning_rate(value: Any) -> float:
     (called once, as a tf.Variable made from a callable is)."""
     if callable(value) and not isinstance(value, ScalarVariable | torch.Tensor):
         value = value()
-    if isinstance(value, ScalarVariable | np.generic | np.ndarray | torch.Tensor):
-        value = value.item() if np.size(value) == 1 else value
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        value = value.item()
+    if isinstance(value, ScalarVariable | np.generic) or (
+        isinstance(value, np.ndarray) and value.size == 1
+    ):
+        value = value.item() if not isinstance(value, ScalarVariable) else float(value)
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
         raise argument_error(
             "learning_rate", "a finite number, a LearningRateSchedule or a callable", value
@@ -536,7 +540,9 @@ def _check_kwargs(kwargs: dict[str, Any], class_name: str) -> None:
             raise ValueError(
                 f"{key} is deprecated in the new TF-Keras optimizer, please check the docstring "
                 "for valid arguments, or use the legacy optimizer, e.g., "
-                f"tf.keras.optimizers.legacy.{class_name}. Received: {key}={value!r}"
+                f"tf.keras.optimizers.legacy.{class_name}. (For the legacy `decay`, pass "
+                "learning_rate=schedules.InverseTimeDecay(learning_rate, 1, decay).) "
+                f"Received: {key}={value!r}"
             )
         if key == "mesh":
             raise ValueError(f"`mesh` (DTensor) is not supported. Received: mesh={value!r}")

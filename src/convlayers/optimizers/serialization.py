@@ -59,17 +59,14 @@ def deserialize(
     config: Mapping[str, Any], custom_objects: Mapping[str, Any] | None = None
 ) -> Optimizer:
     """The optimizer a ``serialize()`` dict (or ``{"class_name": ..., "config": ...}``)
-    describes; built-in names in any case, ``custom_objects`` for user classes. Configs of
-    tf-keras' legacy optimizers (``is_legacy_optimizer`` missing or True) are refused."""
+    describes; built-in names in any case, ``custom_objects`` for user classes. A config of
+    a legacy optimizer (``is_legacy_optimizer`` missing or True, as Keras 2 files hold)
+    gives the optimizer of the same name here; its ``decay`` must be 0."""
     if not isinstance(config, Mapping) or not isinstance(config.get("class_name"), str):
         raise type_error("optimizer", "a dict with a 'class_name' and a 'config'", config)
     name, inner = config["class_name"], dict(config.get("config") or {})
-    if inner and inner.get("is_legacy_optimizer", True):
-        raise ValueError(
-            "`optimizer` config describes a legacy tf-keras optimizer "
-            "(tf.keras.optimizers.legacy), which convlayers does not provide; use the "
-            f"optimizer of the same name. Received: optimizer={dict(config)!r}"
-        )
+    if inner.get("is_legacy_optimizer", True) and inner.get("decay") == 0:
+        del inner["decay"]  # a legacy optimizer's config; a decay of 0 means none
     if custom_objects and name in custom_objects:
         return custom_objects[name].from_config(inner)
     if name.lower() not in _CLASSES:
