@@ -8,7 +8,8 @@ and applies ``STEPS`` fixed float32 gradients to four small variables with
 ``None`` for that variable and stores zeros), the values after every step
 (``traj/<i>``), the learning rate the optimizer reports after every step (``lr``) and its
 ``get_config()``. ``actions`` may set the learning rate before a step
-(``opt.learning_rate = value``), exclude variables from weight decay
+(``opt.learning_rate = value``), start from zero weights (``zero_init``), exclude
+variables from weight decay
 (``exclude_from_weight_decay(var_list=...)``) and call ``finalize_variable_values`` at
 the end (the weights after it are ``final/<i>``).
 
@@ -105,6 +106,18 @@ CASES = [
     ("lion_default", opt.Lion, {}, {}),
     ("lion_options", opt.Lion,
      dict(learning_rate=0.01, beta_1=0.8, beta_2=0.95, weight_decay=0.1), {}),
+    # From zero weights the trajectory is the sum of the updates, so the float32 arithmetic
+    # of the update's scalars (bias corrections, ...) shows at full relative size.
+    ("sgd_momentum_zero", opt.SGD, dict(learning_rate=0.1, momentum=0.9), {"zero_init": True}),
+    ("rmsprop_zero", opt.RMSprop, dict(momentum=0.5, centered=True), {"zero_init": True}),
+    ("adam_zero", opt.Adam, {}, {"zero_init": True}),
+    ("adam_amsgrad_zero", opt.Adam, dict(amsgrad=True, epsilon=1e-3), {"zero_init": True}),
+    ("adagrad_zero", opt.Adagrad, {}, {"zero_init": True}),
+    ("adadelta_zero", opt.Adadelta, dict(learning_rate=1.0), {"zero_init": True}),
+    ("adamax_zero", opt.Adamax, {}, {"zero_init": True}),
+    ("nadam_zero", opt.Nadam, {}, {"zero_init": True}),
+    ("ftrl_zero", opt.Ftrl, dict(learning_rate=0.1, beta=0.1), {"zero_init": True}),
+    ("lion_zero", opt.Lion, {}, {"zero_init": True}),
 ]  # fmt: skip
 
 # get_config()/serialize() of instances that no case above makes.
@@ -200,6 +213,8 @@ def run_case(case_id, cls, kwargs, actions):
     tf_keras.backend.clear_session()
     rng = np.random.default_rng(seed_for(FAMILY, case_id))
     init = [rng.standard_normal(shape).astype(np.float32) for shape in SHAPES]
+    if actions.get("zero_init"):
+        init = [np.zeros(shape, np.float32) for shape in SHAPES]
     variables = [tf.Variable(value) for value in init]
     grads = grad_sequence(rng, actions.get("none_grads", []))
     optimizer = cls(**kwargs)

@@ -174,6 +174,19 @@ def test_each_group_uses_its_own_hyperparameters(rng):
     assert [g["beta_2"] for g in grouped.param_groups] == [0.9, 0.9]
 
 
+@pytest.mark.parametrize("cls", ALL)
+def test_splitting_into_groups_changes_nothing(cls, rng):
+    """Per-optimizer quantities (iterations, Nadam's momentum product, the global norm)
+    advance once per step however many groups the step visits."""
+    params, grads = params_and_grads(rng)
+    split = clone(params)
+    whole = train(cls(params, 0.01, global_clipnorm=1.0), params, grads)
+    groups = [{"params": split[:1]}, {"params": split[1:2]}, {"params": split[2:]}]
+    parts = train(cls(groups, 0.01, global_clipnorm=1.0), split, grads)
+    for a, b in zip(whole, parts):
+        assert torch.equal(a, b)
+
+
 # Nadam's running momentum product is one scalar per optimizer, in the first weight's
 # dtype (as tf-keras keeps it, which refuses mixed dtypes outright).
 @pytest.mark.parametrize("cls", [c for c in ALL if c is not optimizers.Nadam])
