@@ -5,7 +5,18 @@
 torch.Size([2, 6, 16])
 """
 
-from . import activations, config, constraints, initializers, layers, optimizers, regularizers
+from . import (
+    activations,
+    backend,
+    config,
+    constraints,
+    initializers,
+    layers,
+    models,
+    optimizers,
+    regularizers,
+    utils,
+)
 from .engine import callbacks, losses, metrics
 from .engine.functional import Model
 from .engine.sequential import Sequential
@@ -57,6 +68,7 @@ __all__ = [
     "SymbolicTensor",
     "activations",
     "apply_constraints",
+    "backend",
     "callbacks",
     "clear_session",
     "config",
@@ -65,7 +77,9 @@ __all__ = [
     "layers",
     "losses",
     "metrics",
+    "models",
     "optimizers",
     "regularization_loss",
     "regularizers",
+    "utils",
 ]

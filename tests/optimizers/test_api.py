@@ -129,6 +129,18 @@ def test_learning_rate_view_reads_and_writes_param_groups(rng):
     assert from_tensor == float(np.float32(0.02))
 
 
+def test_keras_backend_get_and_set_value():
+    from convlayers import backend as K
+
+    model = torch.nn.Linear(2, 1)
+    opt = optimizers.Adam(model.parameters(), learning_rate=0.01)
+    assert K.get_value(opt.lr) == np.float32(0.01) and K.get_value(opt.iterations) == 0
+    K.set_value(opt.lr, 0.5)  # what ReduceLROnPlateau and LearningRateScheduler do
+    assert opt.param_groups[0]["lr"] == 0.5
+    K.set_value(opt.lr, K.get_value(opt.lr) * 0.1)
+    assert float(opt.lr) == pytest.approx(0.05)
+
+
 def test_iterations_view(rng):
     params, grads = params_and_grads(rng)
     opt = optimizers.Adam(params=params)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fixture_loader import load_index
 
@@ -155,3 +157,15 @@ def test_probes_behave_as_tf_keras(probe):
 def test_bad_arguments_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         optimizers.Adam(**kwargs)
+
+
+def test_namespace_has_tf_keras_names():
+    """Every name ``convlayers.optimizers`` exports is one tf-keras 2.21 has there (the
+    ``schedules`` submodule too); of tf-keras's, only ``Adafactor`` is missing."""
+    from fixture_loader import FIXTURES
+
+    keras = json.loads((FIXTURES / "keras_namespaces.json").read_text())["namespaces"]
+    assert set(optimizers.__all__) - {"schedules"} <= set(keras["optimizers"])
+    assert set(keras["optimizers"]) - set(optimizers.__all__) == {"Adafactor"}
+    for name in optimizers.schedules.__all__:
+        assert hasattr(optimizers.schedules, name)
