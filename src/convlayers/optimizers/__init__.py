@@ -4,7 +4,8 @@ Each class takes tf-keras' arguments and defaults, reproduces its update rule in
 operation by operation, and is a ``torch.optim.Optimizer`` (``step``, ``zero_grad``,
 ``param_groups``, ``state_dict``, torch LR schedulers, DDP). Make it Keras style and let
 ``compile``/``fit`` (or :meth:`Optimizer.build`) bind it to the weights, or torch style
-with the parameters first. Every class accepts the common Keras arguments:
+with the parameters first. Every class takes its own hyperparameters (positional, in
+tf-keras' order), ``name``, and these common Keras arguments by keyword:
 
 - ``weight_decay``: decoupled decay before each update, ``w -= w * weight_decay * lr``.
 - ``clipnorm`` (each gradient's norm), ``global_clipnorm`` (all gradients' norm) or

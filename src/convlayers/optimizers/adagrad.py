@@ -26,12 +26,13 @@ Adadelta (slots start at zero; ``rms(x) = sqrt(x + epsilon)``)::
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from .base import GroupValue, Optimizer, Tensors, _number
+from .arguments import number
+from .base import Optimizer
+from .learning_rate import GroupValue
 
 __all__ = ["Adadelta", "Adagrad"]
 
@@ -43,8 +44,8 @@ class Adagrad(Optimizer):
         learning_rate: a float, a schedule or a callable. Defaults to 0.001.
         initial_accumulator_value: starting value of the accumulators. Defaults to 0.1.
         epsilon: added to the accumulator inside the square root. Defaults to 1e-7.
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency, jit_compile, name: as every Keras optimizer.
+        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
+        ``convlayers.optimizers``.
     """
 
     _config_keys = ("initial_accumulator_value", "epsilon")
@@ -56,50 +57,22 @@ class Adagrad(Optimizer):
         learning_rate: Any = 0.001,
         initial_accumulator_value: float = 0.1,
         epsilon: float = 1e-7,
-        weight_decay: float | None = None,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        use_ema: bool = False,
-        ema_momentum: float = 0.99,
-        ema_overwrite_frequency: int | None = None,
-        jit_compile: bool = True,
+        *,
         name: str = "Adagrad",
         **kwargs: Any,
     ) -> None:
         hyperparameters = {
-            "initial_accumulator_value": _number(
+            "initial_accumulator_value": number(
                 initial_accumulator_value, "initial_accumulator_value"
             ),
-            "epsilon": _number(epsilon, "epsilon"),
+            "epsilon": number(epsilon, "epsilon"),
         }
-        super().__init__(
-            learning_rate,
-            name,
-            hyperparameters,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            jit_compile=jit_compile,
-            **kwargs,
-        )
+        super().__init__(learning_rate, name, hyperparameters, **kwargs)
 
     def _slots(self, group: dict[str, Any]) -> list[tuple[str, float]]:
         return [("accumulator", group["initial_accumulator_value"])]
 
-    def _update_step(
-        self,
-        group: dict[str, Any],
-        params: Tensors,
-        grads: Tensors,
-        slots: dict[str, Tensors],
-        lr: float,
-        r: Callable[[float], float],
-    ) -> None:
+    def _update_step(self, group, params, grads, slots, lr, r):  # see Optimizer
         accumulator = slots["accumulator"]
         torch._foreach_add_(accumulator, torch._foreach_mul(grads, grads))
         denominator = torch._foreach_add(accumulator, group["epsilon"])
@@ -116,8 +89,8 @@ class Adadelta(Optimizer):
         learning_rate: a float, a schedule or a callable. Defaults to 0.001.
         rho: decay of the accumulated squares. Defaults to 0.95.
         epsilon: added inside the square roots. Defaults to 1e-7.
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency, jit_compile, name: as every Keras optimizer.
+        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
+        ``convlayers.optimizers``.
     """
 
     _config_keys = ("rho", "epsilon")
@@ -129,45 +102,17 @@ class Adadelta(Optimizer):
         learning_rate: Any = 0.001,
         rho: float = 0.95,
         epsilon: float = 1e-7,
-        weight_decay: float | None = None,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        use_ema: bool = False,
-        ema_momentum: float = 0.99,
-        ema_overwrite_frequency: int | None = None,
-        jit_compile: bool = True,
+        *,
         name: str = "Adadelta",
         **kwargs: Any,
     ) -> None:
-        hyperparameters = {"rho": _number(rho, "rho"), "epsilon": _number(epsilon, "epsilon")}
-        super().__init__(
-            learning_rate,
-            name,
-            hyperparameters,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            jit_compile=jit_compile,
-            **kwargs,
-        )
+        hyperparameters = {"rho": number(rho, "rho"), "epsilon": number(epsilon, "epsilon")}
+        super().__init__(learning_rate, name, hyperparameters, **kwargs)
 
     def _slots(self, group: dict[str, Any]) -> list[tuple[str, float]]:
         return [("accumulated_grad", 0.0), ("accumulated_delta_var", 0.0)]
 
-    def _update_step(
-        self,
-        group: dict[str, Any],
-        params: Tensors,
-        grads: Tensors,
-        slots: dict[str, Tensors],
-        lr: float,
-        r: Callable[[float], float],
-    ) -> None:
+    def _update_step(self, group, params, grads, slots, lr, r):  # see Optimizer
         rho, epsilon = group["rho"], group["epsilon"]
         accumulated_grad = slots["accumulated_grad"]
         accumulated_delta = slots["accumulated_delta_var"]

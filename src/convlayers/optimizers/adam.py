@@ -26,36 +26,27 @@ optimizer does, before the update: ``w = w - w * weight_decay * lr``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from .base import GroupValue, Optimizer, Tensors, _flag, _number
+from .arguments import flag
+from .base import Optimizer
+from .learning_rate import GroupValue
+from .moments import MomentOptimizer, moments
 
 __all__ = ["Adam", "AdamW"]
 
 
-class _AdamBase(Optimizer):
+class _AdamBase(MomentOptimizer):
     _config_keys = ("beta_1", "beta_2", "epsilon", "amsgrad")
-    beta_1 = GroupValue()
-    beta_2 = GroupValue()
-    epsilon = GroupValue()
     amsgrad = GroupValue()
 
     def _slots(self, group: dict[str, Any]) -> list[tuple[str, float]]:
         slots = [("m", 0.0), ("v", 0.0)]
         return [*slots, ("vhat", 0.0)] if group["amsgrad"] else slots
 
-    def _update_step(
-        self,
-        group: dict[str, Any],
-        params: Tensors,
-        grads: Tensors,
-        slots: dict[str, Tensors],
-        lr: float,
-        r: Callable[[float], float],
-    ) -> None:
+    def _update_step(self, group, params, grads, slots, lr, r):  # see Optimizer
         beta_1, beta_2 = group["beta_1"], group["beta_2"]
         t = r(self._iterations + 1)
         beta_1_power = r(r(beta_1) ** t)
@@ -93,8 +84,8 @@ class Adam(_AdamBase):
         adaptive_epsilon: scale epsilon by ``sqrt(1 - beta_2 ** t)``. Defaults to False.
             (tf-keras leaves it out of ``get_config``; ours lists it when True.)
         amsgrad: use the AMSGrad variant. Defaults to False.
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency, jit_compile, name: as every Keras optimizer.
+        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
+        ``convlayers.optimizers``.
     """
 
     adaptive_epsilon = GroupValue()
@@ -107,38 +98,17 @@ class Adam(_AdamBase):
         epsilon: float = 1e-7,
         adaptive_epsilon: bool = False,
         amsgrad: bool = False,
-        weight_decay: float | None = None,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        use_ema: bool = False,
-        ema_momentum: float = 0.99,
-        ema_overwrite_frequency: int | None = None,
-        jit_compile: bool = True,
+        *,
         name: str = "Adam",
         **kwargs: Any,
     ) -> None:
         hyperparameters = {
-            "beta_1": _number(beta_1, "beta_1"),
-            "beta_2": _number(beta_2, "beta_2"),
-            "epsilon": _number(epsilon, "epsilon"),
-            "adaptive_epsilon": _flag(adaptive_epsilon, "adaptive_epsilon"),
-            "amsgrad": _flag(amsgrad, "amsgrad"),
+            **moments(beta_1, beta_2, epsilon),
+            "adaptive_epsilon": flag(adaptive_epsilon, "adaptive_epsilon"),
+            "amsgrad": flag(amsgrad, "amsgrad"),
         }
-        super().__init__(
-            learning_rate,
-            name,
-            hyperparameters,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            jit_compile=jit_compile,
-            **kwargs,
-        )
+        # Optimizer's own __init__: Adam has more arguments than MomentOptimizer's.
+        Optimizer.__init__(self, learning_rate, name, hyperparameters, **kwargs)
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
@@ -154,8 +124,8 @@ class AdamW(_AdamBase):
         learning_rate: a float, a schedule or a callable. Defaults to 0.001.
         weight_decay: required (not None). Defaults to 0.004.
         beta_1, beta_2, epsilon, amsgrad: as :class:`Adam`.
-        clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency, jit_compile, name: as every Keras optimizer.
+        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
+        ``convlayers.optimizers``.
     """
 
     def __init__(
@@ -166,13 +136,7 @@ class AdamW(_AdamBase):
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
         amsgrad: bool = False,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        use_ema: bool = False,
-        ema_momentum: float = 0.99,
-        ema_overwrite_frequency: int | None = None,
-        jit_compile: bool = True,
+        *,
         name: str = "AdamW",
         **kwargs: Any,
     ) -> None:
@@ -181,23 +145,7 @@ class AdamW(_AdamBase):
                 "Missing value of `weight_decay` which is required and must be a float value. "
                 "Received: weight_decay=None"
             )
-        hyperparameters = {
-            "beta_1": _number(beta_1, "beta_1"),
-            "beta_2": _number(beta_2, "beta_2"),
-            "epsilon": _number(epsilon, "epsilon"),
-            "amsgrad": _flag(amsgrad, "amsgrad"),
-        }
-        super().__init__(
-            learning_rate,
-            name,
-            hyperparameters,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            jit_compile=jit_compile,
-            **kwargs,
+        hyperparameters = {**moments(beta_1, beta_2, epsilon), "amsgrad": flag(amsgrad, "amsgrad")}
+        Optimizer.__init__(
+            self, learning_rate, name, hyperparameters, weight_decay=weight_decay, **kwargs
         )

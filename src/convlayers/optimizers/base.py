@@ -27,109 +27,38 @@ every group. ``state_dict()`` holds the per-weight slots (Keras' names: ``"m"``,
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from numbers import Real
 from typing import Any, ClassVar
 
-import numpy as np
 import torch
 
 from ..validation import argument_error
 from . import gradients as G
+from .arguments import (
+    accept_leading_params,
+    as_learning_rate,
+    check_clipping,
+    check_ema,
+    check_kwargs,
+    flag,
+    number,
+)
+from .learning_rate import GroupValue, LearningRateMixin
 from .precision import rounder
 from .schedules import LearningRateSchedule
 from .schedules import deserialize as deserialize_schedule
 from .schedules import serialize as serialize_schedule
 from .variables import ScalarVariable
 
-__all__ = ["GroupValue", "Optimizer"]
+__all__ = ["GroupValue", "Optimizer", "Tensors"]
 
 _f32 = rounder(torch.float32)
-_LEGACY_KWARGS = ("decay", "gradient_aggregator", "gradient_transformers")
-_NOT_SETTABLE = (
-    "This optimizer was created with a `LearningRateSchedule` object as its `learning_rate` "
-    "constructor argument, hence its learning rate is not settable. If you need the learning "
-    "rate to be settable, you should instantiate the optimizer with a float `learning_rate` "
-    "argument."
-)
 Tensors = list[torch.Tensor]
 
 
-class GroupValue:
-    """A Keras hyperparameter attribute kept in ``param_groups``: reads the first group,
-    sets ``defaults`` and every group."""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.key = name
-
-    def __get__(self, optimizer: Any, owner: type | None = None) -> Any:
-        if optimizer is None:
-            return self
-        return optimizer.param_groups[0][self.key]
-
-    def __set__(self, optimizer: Any, value: Any) -> None:
-        optimizer._set_everywhere(self.key, value)
-
-
-def _number(value: Any, name: str, allow_none: bool = False) -> Any:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        expectation = "None or a finite number" if allow_none else "a finite number"
-        raise argument_error(name, expectation, value)
-    return value
-
-
-def _flag(value: Any, name: str) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise argument_error(name, "a boolean", value)
-    return bool(value)
-
-
-def _as_learning_rate(value: Any) -> float:
-    """A float from a number, a 0-d tensor, a variable view or a callable returning one
-    (called once, as a tf.Variable made from a callable is)."""
-    if callable(value) and not isinstance(value, ScalarVariable | torch.Tensor):
-        value = value()
-    if isinstance(value, torch.Tensor) and value.numel() == 1:
-        value = value.item()
-    if isinstance(value, ScalarVariable | np.generic) or (
-        isinstance(value, np.ndarray) and value.size == 1
-    ):
-        value = value.item() if not isinstance(value, ScalarVariable) else float(value)
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise argument_error(
-            "learning_rate", "a finite number, a LearningRateSchedule or a callable", value
-        )
-    return float(value)
-
-
-def _is_params(value: Any) -> bool:
-    """Whether a leading positional argument is torch-style parameters, not a learning rate."""
-    scalars = (str, bytes, Mapping, Real, np.generic, np.ndarray, torch.Tensor)
-    if isinstance(value, (*scalars, LearningRateSchedule, ScalarVariable)):
-        return False
-    return isinstance(value, Iterable)
-
-
-def _accept_leading_params(init: Callable[..., None]) -> Callable[..., None]:
-    """Let ``Cls(params, lr, ...)`` (torch style) mean ``Cls(lr, ..., params=params)``."""
-
-    @functools.wraps(init)
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if args and _is_params(args[0]):
-            if "params" in kwargs:
-                raise TypeError("__init__() got multiple values for argument 'params'")
-            kwargs["params"], args = args[0], args[1:]
-        init(self, *args, **kwargs)
-
-    return __init__
-
-
-class Optimizer(torch.optim.Optimizer):
+class Optimizer(LearningRateMixin, torch.optim.Optimizer):
     """Base class of the Keras optimizers (see the module docstring).
 
     Subclasses pass their hyperparameters (``{"beta_1": ..., ...}``) to ``__init__``,
@@ -147,7 +76,7 @@ class Optimizer(torch.optim.Optimizer):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "__init__" in cls.__dict__:
-            cls.__init__ = _accept_leading_params(cls.__dict__["__init__"])  # type: ignore[method-assign]
+            cls.__init__ = accept_leading_params(cls.__dict__["__init__"])  # type: ignore[method-assign]
 
     def __init__(
         self,
@@ -169,9 +98,9 @@ class Optimizer(torch.optim.Optimizer):
         if "lr" in kwargs:  # tf-keras warns and ignores it; old Keras code means it
             learning_rate = kwargs.pop("lr")
         kwargs.pop("is_legacy_optimizer", None)
-        _check_kwargs(kwargs, type(self).__name__)
-        _check_clipping(clipnorm, clipvalue, global_clipnorm)
-        _check_ema(_flag(use_ema, "use_ema"), ema_momentum, ema_overwrite_frequency)
+        check_kwargs(kwargs, type(self).__name__)
+        check_clipping(clipnorm, clipvalue, global_clipnorm)
+        check_ema(flag(use_ema, "use_ema"), ema_momentum, ema_overwrite_frequency)
         if not isinstance(name, str):
             raise argument_error("name", "a string", name)
         self._schedule: LearningRateSchedule | None = None
@@ -181,11 +110,11 @@ class Optimizer(torch.optim.Optimizer):
             self._schedule, lr = learning_rate, float(learning_rate(0))
             self._scheduled_lr = lr
         else:
-            lr = _as_learning_rate(learning_rate)
+            lr = as_learning_rate(learning_rate)
         defaults = {
             "lr": lr,
             **hyperparameters,
-            "weight_decay": _number(weight_decay, "weight_decay", allow_none=True),
+            "weight_decay": number(weight_decay, "weight_decay", allow_none=True),
             "clipnorm": clipnorm,
             "clipvalue": clipvalue,
         }
@@ -196,7 +125,7 @@ class Optimizer(torch.optim.Optimizer):
         self.ema_momentum = ema_momentum
         self.ema_overwrite_frequency = ema_overwrite_frequency
         self.jit_compile = False  # what tf-keras reports without a GPU; nothing is compiled
-        _flag(jit_compile, "jit_compile")
+        flag(jit_compile, "jit_compile")
         self._exclude_ids: set[int] = set()
         self._exclude_names: list[str] = []
         self._names: dict[int, str] = {}
@@ -264,66 +193,6 @@ class Optimizer(torch.optim.Optimizer):
                 f"var_names={self._exclude_names}"
             )
         return not any(re.search(n, self._names[id(param)]) for n in self._exclude_names)
-
-    # ---------------------------------------------------------- learning rate
-
-    @property
-    def learning_rate(self) -> ScalarVariable:
-        """The current learning rate (``param_groups[0]["lr"]``), as a variable-like view:
-        ``float(lr)``, ``lr.numpy()``, ``lr.assign(v)``. Setting it sets every group; a
-        :class:`LearningRateSchedule` replaces the schedule."""
-        name = "learning_rate" if self._schedule is None else "current_learning_rate"
-        return ScalarVariable(name, np.float32, self._read_lr, self._write_lr)
-
-    @learning_rate.setter
-    def learning_rate(self, value: Any) -> None:
-        self._write_lr(value)
-
-    lr = learning_rate
-
-    def _read_lr(self) -> float:
-        return float(self.param_groups[0]["lr"])
-
-    def _write_lr(self, value: Any) -> None:
-        if isinstance(value, LearningRateSchedule):
-            self._schedule = value
-            self._set_lr(float(value(self._iterations)))
-        elif self._schedule is not None:
-            raise TypeError(_NOT_SETTABLE)
-        else:
-            self._set_lr(_as_learning_rate(value))
-
-    def _set_lr(self, value: float) -> None:
-        self._set_everywhere("lr", value)
-        self._scheduled_lr = value
-
-    def _set_everywhere(self, key: str, value: Any) -> None:
-        self.defaults[key] = value
-        for group in self.param_groups:
-            group[key] = value
-
-    def _refresh_schedule(self) -> None:
-        """Evaluate the schedule at ``iterations``, as tf-keras does before each step."""
-        if self._schedule is None:
-            return
-        if any(float(group["lr"]) != self._scheduled_lr for group in self.param_groups):
-            raise TypeError(f"{_NOT_SETTABLE} Received: a changed param_groups[i]['lr'].")
-        self._set_lr(float(self._schedule(self._iterations)))
-
-    @property
-    def iterations(self) -> ScalarVariable:
-        """The number of steps taken, as a variable-like view (``int(opt.iterations)``)."""
-        return ScalarVariable("iteration", np.int64, self._read_iterations, self._write_iterations)
-
-    @iterations.setter
-    def iterations(self, value: Any) -> None:
-        self._write_iterations(value)
-
-    def _read_iterations(self) -> int:
-        return self._iterations
-
-    def _write_iterations(self, value: Any) -> None:
-        self._iterations = int(value)
 
     # ------------------------------------------------------------------- step
 
@@ -532,57 +401,3 @@ def _buckets(params: Tensors, grads: Tensors) -> list[tuple[Tensors, Tensors]]:
         ps.append(p)
         gs.append(g)
     return list(found.values())
-
-
-def _check_kwargs(kwargs: dict[str, Any], class_name: str) -> None:
-    for key, value in kwargs.items():
-        if key in _LEGACY_KWARGS:
-            raise ValueError(
-                f"{key} is deprecated in the new TF-Keras optimizer, please check the docstring "
-                "for valid arguments, or use the legacy optimizer, e.g., "
-                f"tf.keras.optimizers.legacy.{class_name}. (For the legacy `decay`, pass "
-                "learning_rate=schedules.InverseTimeDecay(learning_rate, 1, decay).) "
-                f"Received: {key}={value!r}"
-            )
-        if key == "mesh":
-            raise ValueError(f"`mesh` (DTensor) is not supported. Received: mesh={value!r}")
-        raise TypeError(
-            f"{key} is not a valid argument, kwargs should be empty  for "
-            f"`optimizer_experimental.Optimizer`. Received: {key}={value!r}"
-        )
-
-
-def _check_clipping(clipnorm: Any, clipvalue: Any, global_clipnorm: Any) -> None:
-    for name, value in (
-        ("clipnorm", clipnorm),
-        ("clipvalue", clipvalue),
-        ("global_clipnorm", global_clipnorm),
-    ):
-        if value is not None and _number(value, name, allow_none=True) < 0:
-            raise argument_error(name, "None or a number >= 0", value)
-    if clipnorm is not None and global_clipnorm is not None:
-        raise ValueError(
-            "At most one of `clipnorm` and `global_clipnorm` can be set. "
-            f"Received: clipnorm={clipnorm}, global_clipnorm={global_clipnorm}."
-        )
-    if clipvalue and (clipnorm or global_clipnorm):
-        raise ValueError(
-            "At most one of `clipnorm`, `global_clipnorm` and `clipvalue` can be set (tf-keras "
-            "would ignore `clipvalue`). Received: "
-            f"clipnorm={clipnorm}, global_clipnorm={global_clipnorm}, clipvalue={clipvalue}."
-        )
-
-
-def _check_ema(use_ema: bool, momentum: Any, frequency: Any) -> None:
-    _number(momentum, "ema_momentum")
-    if not use_ema:
-        return
-    if momentum > 1 or momentum < 0:
-        raise ValueError(
-            f"`ema_momentum` must be in the range [0, 1]. Received: ema_momentum={momentum}"
-        )
-    if frequency and (not isinstance(frequency, int) or frequency < 1):
-        raise ValueError(
-            "`ema_overwrite_frequency` must be an integer > 1 or None. "
-            f"Received: ema_overwrite_frequency={frequency}"
-        )

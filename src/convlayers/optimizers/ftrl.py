@@ -23,12 +23,13 @@ Update of a weight ``w`` with gradient ``g`` (``accumulator`` starts at
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from .base import GroupValue, Optimizer, Tensors, _number
+from .arguments import number
+from .base import Optimizer
+from .learning_rate import GroupValue
 
 __all__ = ["Ftrl"]
 
@@ -51,8 +52,8 @@ class Ftrl(Optimizer):
         l1_regularization_strength, l2_regularization_strength,
         l2_shrinkage_regularization_strength: >= 0. Default to 0.
         beta: added as ``beta / (2 * lr)`` to the L2 strength. Defaults to 0.
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency, jit_compile, name: as every Keras optimizer.
+        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
+        ``convlayers.optimizers``.
     """
 
     _config_keys = (
@@ -79,14 +80,7 @@ class Ftrl(Optimizer):
         l2_regularization_strength: float = 0.0,
         l2_shrinkage_regularization_strength: float = 0.0,
         beta: float = 0.0,
-        weight_decay: float | None = None,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        use_ema: bool = False,
-        ema_momentum: float = 0.99,
-        ema_overwrite_frequency: int | None = None,
-        jit_compile: bool = True,
+        *,
         name: str = "Ftrl",
         **kwargs: Any,
     ) -> None:
@@ -96,40 +90,19 @@ class Ftrl(Optimizer):
             "l1_regularization_strength": l1_regularization_strength,
             "l2_regularization_strength": l2_regularization_strength,
             "l2_shrinkage_regularization_strength": l2_shrinkage_regularization_strength,
-            "beta": _number(beta, "beta"),
+            "beta": number(beta, "beta"),
         }
         for key, expectation, valid in _ARGS:
-            if not valid(_number(hyperparameters[key], key)):
+            if not valid(number(hyperparameters[key], key)):
                 raise ValueError(
                     f"`{key}` needs to be {expectation}. Received: {key}={hyperparameters[key]}."
                 )
-        super().__init__(
-            learning_rate,
-            name,
-            hyperparameters,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            jit_compile=jit_compile,
-            **kwargs,
-        )
+        super().__init__(learning_rate, name, hyperparameters, **kwargs)
 
     def _slots(self, group: dict[str, Any]) -> list[tuple[str, float]]:
         return [("accumulator", group["initial_accumulator_value"]), ("linear", 0.0)]
 
-    def _update_step(
-        self,
-        group: dict[str, Any],
-        params: Tensors,
-        grads: Tensors,
-        slots: dict[str, Tensors],
-        lr: float,
-        r: Callable[[float], float],
-    ) -> None:
+    def _update_step(self, group, params, grads, slots, lr, r):  # see Optimizer
         power = -group["learning_rate_power"]
         l1 = group["l1_regularization_strength"]
         l2 = r(r(group["l2_regularization_strength"]) + r(r(group["beta"]) / r(2.0 * lr)))

@@ -17,12 +17,13 @@ Update of a weight ``w`` with gradient ``g`` (``m`` starts at zero)::
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from .base import GroupValue, Optimizer, Tensors, _number
+from .arguments import number
+from .base import Optimizer
+from .learning_rate import GroupValue
 
 __all__ = ["Lion"]
 
@@ -34,8 +35,8 @@ class Lion(Optimizer):
         learning_rate: a float, a schedule or a callable. Defaults to 0.0001.
         beta_1: interpolation of the update direction, in (0, 1]. Defaults to 0.9.
         beta_2: decay of the momentum. Defaults to 0.99.
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency, jit_compile, name: as every Keras optimizer.
+        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
+        ``convlayers.optimizers``.
     """
 
     _config_keys = ("beta_1", "beta_2")
@@ -47,50 +48,22 @@ class Lion(Optimizer):
         learning_rate: Any = 0.0001,
         beta_1: float = 0.9,
         beta_2: float = 0.99,
-        weight_decay: float | None = None,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        use_ema: bool = False,
-        ema_momentum: float = 0.99,
-        ema_overwrite_frequency: int | None = None,
-        jit_compile: bool = True,
+        *,
         name: str = "Lion",
         **kwargs: Any,
     ) -> None:
-        if _number(beta_1, "beta_1") <= 0 or beta_1 > 1:
+        if number(beta_1, "beta_1") <= 0 or beta_1 > 1:
             raise ValueError(
                 f"`beta_1`={beta_1} must be between ]0, 1]. Otherwise, the optimizer degenerates "
                 f"to SignSGD. Received: beta_1={beta_1}"
             )
-        hyperparameters = {"beta_1": beta_1, "beta_2": _number(beta_2, "beta_2")}
-        super().__init__(
-            learning_rate,
-            name,
-            hyperparameters,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            jit_compile=jit_compile,
-            **kwargs,
-        )
+        hyperparameters = {"beta_1": beta_1, "beta_2": number(beta_2, "beta_2")}
+        super().__init__(learning_rate, name, hyperparameters, **kwargs)
 
     def _slots(self, group: dict[str, Any]) -> list[tuple[str, float]]:
         return [("m", 0.0)]
 
-    def _update_step(
-        self,
-        group: dict[str, Any],
-        params: Tensors,
-        grads: Tensors,
-        slots: dict[str, Tensors],
-        lr: float,
-        r: Callable[[float], float],
-    ) -> None:
+    def _update_step(self, group, params, grads, slots, lr, r):  # see Optimizer
         beta_1, beta_2 = r(group["beta_1"]), r(group["beta_2"])
         m = slots["m"]
         direction = torch._foreach_mul(m, beta_1)

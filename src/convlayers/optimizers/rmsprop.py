@@ -21,12 +21,13 @@ Update of a weight ``w`` with gradient ``g`` (slots start at zero)::
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from .base import GroupValue, Optimizer, Tensors, _flag, _number
+from .arguments import flag, number
+from .base import Optimizer
+from .learning_rate import GroupValue
 
 __all__ = ["RMSprop"]
 
@@ -40,9 +41,9 @@ class RMSprop(Optimizer):
         momentum: momentum of the increments (0: none). Defaults to 0.
         epsilon: added to the variance inside the square root. Defaults to 1e-7.
         centered: normalise by the gradient's estimated variance. Defaults to False.
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency (defaults to 100 here, as in tf-keras), jit_compile, name:
-        as every Keras optimizer.
+        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
+        ``convlayers.optimizers``. ``ema_overwrite_frequency`` defaults to 100 here, as in
+        tf-keras.
     """
 
     _config_keys = ("rho", "momentum", "epsilon", "centered")
@@ -58,37 +59,18 @@ class RMSprop(Optimizer):
         momentum: float = 0.0,
         epsilon: float = 1e-7,
         centered: bool = False,
-        weight_decay: float | None = None,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        use_ema: bool = False,
-        ema_momentum: float = 0.99,
-        ema_overwrite_frequency: int | None = 100,
-        jit_compile: bool = True,
+        *,
         name: str = "RMSprop",
         **kwargs: Any,
     ) -> None:
         hyperparameters = {
-            "rho": _number(rho, "rho"),
-            "momentum": _number(momentum, "momentum"),
-            "epsilon": _number(epsilon, "epsilon"),
-            "centered": _flag(centered, "centered"),
+            "rho": number(rho, "rho"),
+            "momentum": number(momentum, "momentum"),
+            "epsilon": number(epsilon, "epsilon"),
+            "centered": flag(centered, "centered"),
         }
-        super().__init__(
-            learning_rate,
-            name,
-            hyperparameters,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            jit_compile=jit_compile,
-            **kwargs,
-        )
+        kwargs.setdefault("ema_overwrite_frequency", 100)  # tf-keras' default for RMSprop
+        super().__init__(learning_rate, name, hyperparameters, **kwargs)
 
     def _slots(self, group: dict[str, Any]) -> list[tuple[str, float]]:
         slots = [("velocity", 0.0)]
@@ -98,15 +80,7 @@ class RMSprop(Optimizer):
             slots.append(("average_gradient", 0.0))
         return slots
 
-    def _update_step(
-        self,
-        group: dict[str, Any],
-        params: Tensors,
-        grads: Tensors,
-        slots: dict[str, Tensors],
-        lr: float,
-        r: Callable[[float], float],
-    ) -> None:
+    def _update_step(self, group, params, grads, slots, lr, r):  # see Optimizer
         rho, epsilon = group["rho"], group["epsilon"]
         velocity = slots["velocity"]
         torch._foreach_mul_(velocity, rho)

@@ -85,9 +85,8 @@ class LearningRateSchedule:
         return f"{type(self).__name__}({args})"
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (the exponent
-    floored when ``staircase``)."""
+class _TimeDecay(LearningRateSchedule):
+    """The arguments of ExponentialDecay and InverseTimeDecay, and their ``p``."""
 
     def __init__(
         self,
@@ -103,11 +102,10 @@ class ExponentialDecay(LearningRateSchedule):
         self.staircase = staircase
         self.name = name
 
-    def __call__(self, step: Any) -> float:
+    def _p(self, step: Any) -> float:
+        """``step / decay_steps`` in float32, floored when ``staircase``."""
         p = _r(_step(step) / _r(self.decay_steps))
-        if self.staircase:
-            p = math.floor(p)
-        return _r(_r(self.initial_learning_rate) * _r(_r(self.decay_rate) ** p))
+        return math.floor(p) if self.staircase else p
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -117,6 +115,15 @@ class ExponentialDecay(LearningRateSchedule):
             "staircase": self.staircase,
             "name": self.name,
         }
+
+
+class ExponentialDecay(_TimeDecay):
+    """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (the exponent
+    floored when ``staircase``)."""
+
+    def __call__(self, step: Any) -> float:
+        power = _r(_r(self.decay_rate) ** self._p(step))
+        return _r(_r(self.initial_learning_rate) * power)
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -196,39 +203,13 @@ class PolynomialDecay(LearningRateSchedule):
         }
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_TimeDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)`` (the ratio
     floored when ``staircase``)."""
 
-    def __init__(
-        self,
-        initial_learning_rate: float,
-        decay_steps: float,
-        decay_rate: float,
-        staircase: bool = False,
-        name: str | None = None,
-    ) -> None:
-        self.initial_learning_rate = _real(initial_learning_rate, "initial_learning_rate")
-        self.decay_steps = _positive(decay_steps, "decay_steps")
-        self.decay_rate = _real(decay_rate, "decay_rate")
-        self.staircase = staircase
-        self.name = name
-
     def __call__(self, step: Any) -> float:
-        p = _r(_step(step) / _r(self.decay_steps))
-        if self.staircase:
-            p = math.floor(p)
-        denominator = _r(1 + _r(_r(self.decay_rate) * p))
+        denominator = _r(1 + _r(_r(self.decay_rate) * self._p(step)))
         return _r(_r(self.initial_learning_rate) / denominator)
-
-    def get_config(self) -> dict[str, Any]:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
 
 
 def _cosine(fraction: float, scale: float = 0.5) -> float:

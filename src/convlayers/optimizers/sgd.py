@@ -20,12 +20,13 @@ Update of a weight ``w`` with gradient ``g`` (``m`` starts at zero)::
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from .base import GroupValue, Optimizer, Tensors, _flag, _number
+from .arguments import flag, number
+from .base import Optimizer
+from .learning_rate import GroupValue
 
 __all__ = ["SGD"]
 
@@ -38,9 +39,8 @@ class SGD(Optimizer):
             returning a float (called once). Defaults to 0.01.
         momentum: float in [0, 1]. Defaults to 0.
         nesterov: whether to use Nesterov momentum. Defaults to False.
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency, jit_compile, name: as every Keras optimizer (see
-        ``convlayers.optimizers``).
+        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
+        ``convlayers.optimizers``.
     """
 
     _config_keys = ("momentum", "nesterov")
@@ -52,47 +52,19 @@ class SGD(Optimizer):
         learning_rate: Any = 0.01,
         momentum: float = 0.0,
         nesterov: bool = False,
-        weight_decay: float | None = None,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        use_ema: bool = False,
-        ema_momentum: float = 0.99,
-        ema_overwrite_frequency: int | None = None,
-        jit_compile: bool = True,
+        *,
         name: str = "SGD",
         **kwargs: Any,
     ) -> None:
-        if _number(momentum, "momentum") < 0 or momentum > 1:
+        if number(momentum, "momentum") < 0 or momentum > 1:
             raise ValueError(f"`momentum` must be between [0, 1]. Received: momentum={momentum}")
-        hyperparameters = {"momentum": momentum, "nesterov": _flag(nesterov, "nesterov")}
-        super().__init__(
-            learning_rate,
-            name,
-            hyperparameters,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            jit_compile=jit_compile,
-            **kwargs,
-        )
+        hyperparameters = {"momentum": momentum, "nesterov": flag(nesterov, "nesterov")}
+        super().__init__(learning_rate, name, hyperparameters, **kwargs)
 
     def _slots(self, group: dict[str, Any]) -> list[tuple[str, float]]:
         return [("m", 0.0)] if group["momentum"] else []
 
-    def _update_step(
-        self,
-        group: dict[str, Any],
-        params: Tensors,
-        grads: Tensors,
-        slots: dict[str, Tensors],
-        lr: float,
-        r: Callable[[float], float],
-    ) -> None:
+    def _update_step(self, group, params, grads, slots, lr, r):  # see Optimizer
         step = torch._foreach_mul(grads, -lr)  # -g * lr
         if not group["momentum"]:
             torch._foreach_add_(params, step)
