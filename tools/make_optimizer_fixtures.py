@@ -301,6 +301,36 @@ def probe(code):
     return {"code": code, "result": jsonify(value)}
 
 
+def nadam_under_tf_function():
+    """Nadam's momentum product after 4 steps on 3 variables, eagerly and inside a
+    tf.function (as ``fit`` runs it): tf-keras 2.21 advances the product once per step
+    eagerly but once per variable after the first step under tf.function."""
+    rng = np.random.default_rng(seed_for(FAMILY, "nadam_under_tf_function"))
+    init = [rng.standard_normal((3,)).astype(np.float32) for _ in range(3)]
+    grads = [[rng.standard_normal((3,)).astype(np.float32) for _ in range(3)] for _ in range(4)]
+
+    def run(graph):
+        tf_keras.backend.clear_session()
+        variables = [tf.Variable(v) for v in init]
+        optimizer = opt.Nadam(0.1)
+
+        def step(gs):
+            optimizer.apply_gradients(zip(gs, variables))
+
+        step = tf.function(step) if graph else step
+        for gs in grads:
+            step([tf.constant(g) for g in gs])
+        return float(optimizer._u_product.numpy())
+
+    return {
+        "init": [v.tolist() for v in init],
+        "grads": [[g.tolist() for g in gs] for gs in grads],
+        "learning_rate": 0.1,
+        "eager_u_product": run(False),
+        "tf_function_u_product": run(True),
+    }
+
+
 def main():
     cases = [run_case(*spec) for spec in CASES]
     names = ["sgd", "rmsprop", "adam", "adamw", "adagrad", "adadelta", "adamax", "nadam", "ftrl"]
@@ -313,6 +343,7 @@ def main():
         "names": [name_entry(name) for name in names],
         "schedules": [schedule_entry(cls, kwargs) for cls, kwargs in SCHEDULES],
         "probes": [probe(code) for code in PROBES],
+        "nadam_under_tf_function": nadam_under_tf_function(),
     }
     write_fixtures(FAMILY, cases, meta("tools/make_optimizer_fixtures.py", **extra))
 

@@ -131,3 +131,17 @@ def test_float64_weights_follow_the_numpy_reference(case_id):
     schedule = isinstance(INDEX[case_id]["kwargs"].get("learning_rate"), dict)
     # A schedule is evaluated in float32 (tf-keras' dtype for it), the reference in float64.
     assert max_relative_error(got, _numpy_reference(case)) <= (1e-6 if schedule else 1e-12)
+
+
+def test_nadam_advances_its_momentum_product_once_per_step():
+    """As tf-keras does eagerly; inside a tf.function (how its ``fit`` runs) tf-keras 2.21
+    advances the product once per variable after the first step, which we do not copy."""
+    probe = load_index("optimizers")["nadam_under_tf_function"]
+    params = [torch.nn.Parameter(torch.tensor(v, dtype=torch.float32)) for v in probe["init"]]
+    opt = optimizers.Nadam(params, probe["learning_rate"])
+    for grads in probe["grads"]:
+        for p, g in zip(params, grads):
+            p.grad = torch.tensor(g, dtype=torch.float32)
+        opt.step()
+    assert opt.state_dict()["u_product"] == pytest.approx(probe["eager_u_product"], rel=1e-6)
+    assert abs(probe["tf_function_u_product"] - probe["eager_u_product"]) > 1e-3
