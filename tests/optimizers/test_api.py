@@ -294,6 +294,12 @@ def test_exclude_from_weight_decay_by_tensor_and_name():
     assert weights[2].tolist() == pytest.approx([0.95, 0.95])
     with pytest.raises(ValueError, match="can only be configued before"):
         opt.exclude_from_weight_decay(var_names=["kernel"])
+    model = torch.nn.Linear(2, 1)
+    torch_style = optimizers.AdamW(model.named_parameters(), learning_rate=0.5)
+    torch_style.exclude_from_weight_decay(var_names=["bias"])
+    bias = model.bias.detach().clone()
+    torch_style.apply_gradients([(torch.zeros_like(p), p) for p in model.parameters()])
+    assert torch.equal(model.bias.detach(), bias)
     unnamed = optimizers.SGD(weight_decay=0.1)
     unnamed.exclude_from_weight_decay(var_names=["bias"])
     unnamed.build(weights)

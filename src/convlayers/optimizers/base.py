@@ -101,6 +101,7 @@ class Optimizer(LearningRateMixin, torch.optim.Optimizer):
         check_kwargs(kwargs, type(self).__name__)
         check_clipping(clipnorm, clipvalue, global_clipnorm)
         check_ema(flag(use_ema, "use_ema"), ema_momentum, ema_overwrite_frequency)
+        flag(jit_compile, "jit_compile")
         if not isinstance(name, str):
             raise argument_error("name", "a string", name)
         self._schedule: LearningRateSchedule | None = None
@@ -125,10 +126,13 @@ class Optimizer(LearningRateMixin, torch.optim.Optimizer):
         self.ema_momentum = ema_momentum
         self.ema_overwrite_frequency = ema_overwrite_frequency
         self.jit_compile = False  # what tf-keras reports without a GPU; nothing is compiled
-        flag(jit_compile, "jit_compile")
         self._exclude_ids: set[int] = set()
         self._exclude_names: list[str] = []
-        self._names: dict[int, str] = {}
+        self._names: dict[int, str] = {  # torch-style named parameters keep their names
+            id(p): name
+            for group in self.param_groups
+            for name, p in zip(group.get("param_names", []), group["params"])
+        }
 
     # ---------------------------------------------------------------- binding
 
@@ -235,10 +239,9 @@ class Optimizer(LearningRateMixin, torch.optim.Optimizer):
         for grad, var in given:
             if id(var) not in index:
                 raise ValueError(self._unknown_message(var))
-            work[index[id(var)]][1].append(var)
-            work[index[id(var)]][2].append(
-                torch.as_tensor(grad, dtype=var.dtype, device=var.device)
-            )
+            _, params, grads = work[index[id(var)]]
+            params.append(var)
+            grads.append(torch.as_tensor(grad, dtype=var.dtype, device=var.device))
         with torch.no_grad():
             self._apply(work)
             for _, var in given:
