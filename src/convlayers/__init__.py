@@ -8,6 +8,7 @@ torch.Size([2, 6, 16])
 from . import (
     activations,
     backend,
+    compat,
     config,
     constraints,
     initializers,
@@ -71,6 +72,7 @@ __all__ = [
     "backend",
     "callbacks",
     "clear_session",
+    "compat",
     "config",
     "constraints",
     "initializers",
