@@ -8,10 +8,13 @@ then binds it to the model's trainable weights (:func:`bind`), naming each weigh
 ``exclude_from_weight_decay(var_names=...)``).
 
 >>> import torch, convlayers
->>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,))])
+>>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,), name="out")])
 >>> opt = for_compile("adam")
->>> bind(opt, model) is opt, opt.built, opt._names[id(model.layers[0].kernel)]
-(True, True, 'dense/kernel:0')
+>>> bind(opt, model) is opt, opt.param_groups[0]["params"][0] is model.layers[0].kernel
+(True, True)
+>>> opt.exclude_from_weight_decay(var_names=["out/bias"])  # matches 'out/bias:0'
+>>> sorted(_weight_names(model).values())
+['out/bias:0', 'out/kernel:0']
 """
 
 from __future__ import annotations
