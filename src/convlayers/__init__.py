@@ -14,11 +14,12 @@ from . import (
     initializers,
     layers,
     models,
+    optimizers,
     regularizers,
     saving,
     utils,
 )
-from .engine import callbacks, losses, metrics, optimizers
+from .engine import callbacks, losses, metrics
 from .engine.functional import Model
 from .engine.sequential import Sequential
 from .layers import (
