@@ -17,6 +17,7 @@ FORBIDDEN = [
     ("convlayers.layers", "convlayers.engine"),
     ("convlayers.symbolic", "convlayers.layers"),
     ("convlayers.symbolic", "convlayers.engine"),
+    ("convlayers.saving", "convlayers.engine"),
     ("convlayers.conv_arithmetic", "convlayers."),
     ("convlayers.partition_arithmetic", "convlayers."),
     ("convlayers.layers", "convlayers.compat"),

@@ -291,3 +291,20 @@ def test_state_dict_round_trip():
     other.load_state_dict(layer.state_dict())
     assert torch.equal(other.kernel, layer.kernel)
     assert list(layer.state_dict()) == ["kernel", "bias"]
+
+
+def test_weights_argument_sets_the_initial_weights_eagerly_and_symbolically():
+    kernel = np.arange(6, dtype=np.float32).reshape(3, 2)
+    bias = np.array([0.5, -0.5], np.float32)
+    eager = convlayers.Dense(2, weights=[kernel, bias])
+    torch.testing.assert_close(eager(torch.ones(1, 3)), torch.tensor([[6.5, 8.5]]))
+    model = convlayers.Sequential([convlayers.Dense(2, input_shape=(3,), weights=[kernel, bias])])
+    np.testing.assert_array_equal(model.layers[0].get_weights()[0], kernel)
+    with pytest.raises(ValueError, match="weight shape"):
+        convlayers.Dense(2, weights=[kernel.T, bias])(torch.ones(1, 3))
+
+
+def test_autocast_false_keeps_the_input_dtype():
+    layer = convlayers.Activation("relu", autocast=False)
+    assert layer(torch.ones(2, dtype=torch.float64)).dtype == torch.float64
+    assert convlayers.Activation("relu")(torch.ones(2, dtype=torch.float64)).dtype == torch.float32

@@ -25,10 +25,10 @@ import numpy as np
 import torch
 
 from ..layers.layer_utils import to_numpy
+from ..optimizers import binding as optimizers
 from ..plain_torch import apply_constraints, regularization_loss
 from . import losses as losses_module
 from . import metrics as metrics_module
-from . import optimizers
 from .callbacks import Callback, History
 from .progbar import Progbar
 from .summary import print_summary
@@ -72,7 +72,8 @@ class TrainingMixin:
         loss_weights: Sequence[float] | None = None,
         **kwargs: Any,
     ) -> None:
-        """Set the optimizer (a Keras name, a torch optimizer class or instance), the loss
+        """Set the optimizer (a Keras optimizer, name or config dict, which becomes
+        ``model.optimizer``; or a torch optimizer class or instance), the loss
         (a name, a function ``(y_true, y_pred)``, a ``convlayers`` loss object or a torch
         loss module; one per output or one for all) and the metrics ('accuracy', 'mae',
         'mse' or functions). Of Keras' other options, ``run_eagerly`` is accepted (the
@@ -82,9 +83,7 @@ class TrainingMixin:
         if loss is None:
             raise ValueError("`loss` must be given to compile a model. Received: loss=None")
         self._optimizer_spec = optimizer
-        self.optimizer = optimizer if isinstance(optimizer, torch.optim.Optimizer) else None
-        if self.optimizer is None:
-            optimizers.get(optimizer, [torch.nn.Parameter(torch.zeros(1))])  # validate now
+        self.optimizer = optimizers.for_compile(optimizer)
         self._loss_specs = _as_list(loss)
         self._loss_fns = [losses_module.get(spec) for spec in self._loss_specs]
         self._loss_weights = list(loss_weights) if loss_weights is not None else None
@@ -133,8 +132,8 @@ class TrainingMixin:
         if not self.built:
             with torch.no_grad():
                 self._forward([x[:1] for x in xs])
-        if self.optimizer is None:
-            self.optimizer = optimizers.get(self._optimizer_spec, self.trainable_weights)
+        spec = self._optimizer_spec if self.optimizer is None else self.optimizer
+        self.optimizer = optimizers.bind(spec, self)
 
     def _compiled_loss(
         self, ys: list[torch.Tensor], preds: list[torch.Tensor]
@@ -223,6 +222,8 @@ class TrainingMixin:
                 self._progbar.update(steps, logs, finalize=True)
             if self.stop_training:
                 break
+        if epochs > 0 and hasattr(self.optimizer, "finalize_variable_values"):
+            self.optimizer.finalize_variable_values(self.trainable_weights)  # use_ema
         for callback in callback_list:
             callback.on_train_end()
         self.history = history

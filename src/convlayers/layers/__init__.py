@@ -1,12 +1,30 @@
 """Keras-style layers on PyTorch."""
 
+from . import symbolic_ops  # noqa: F401  (installs the operators of symbolic tensors)
 from .base import Layer
 from .conv import Conv1D, Conv2D
 from .core import Activation, Dense, Dropout, Flatten, Reshape
 from .depthwise import DepthwiseConv1D, DepthwiseConv2D
 from .input_layer import Input, InputLayer
 from .input_spec import InputSpec
+from .lambda_layer import Lambda
 from .locally_connected import LocallyConnected1D, LocallyConnected2D
+from .merging import (
+    Add,
+    Average,
+    Concatenate,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import (
     AveragePooling1D,
@@ -27,7 +45,10 @@ from .pooling import (
     MaxPooling2D,
 )
 from .registry import register_builtin
+from .regularization import SpatialDropout1D, SpatialDropout2D
+from .reshaping import Cropping1D, Cropping2D, Permute, ZeroPadding1D, ZeroPadding2D
 from .separable import SeparableConv1D, SeparableConv2D
+from .upsampling import UpSampling1D, UpSampling2D
 
 # Keras 1 names tf-keras still accepts (in code and in model configs).
 Convolution1D, Convolution2D = Conv1D, Conv2D
@@ -38,15 +59,20 @@ del _cls
 
 __all__ = [
     "Activation",
+    "Add",
+    "Average",
     "AveragePooling1D",
     "AveragePooling2D",
     "AvgPool1D",
     "AvgPool2D",
     "BatchNormalization",
+    "Concatenate",
     "Conv1D",
     "Conv2D",
     "Convolution1D",
     "Convolution2D",
+    "Cropping1D",
+    "Cropping2D",
     "Dense",
     "DepthwiseConv1D",
     "DepthwiseConv2D",
@@ -63,6 +89,7 @@ __all__ = [
     "Input",
     "InputLayer",
     "InputSpec",
+    "Lambda",
     "Layer",
     "LayerNormalization",
     "LocallyConnected1D",
@@ -71,9 +98,27 @@ __all__ = [
     "MaxPool2D",
     "MaxPooling1D",
     "MaxPooling2D",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Permute",
     "Reshape",
     "SeparableConv1D",
     "SeparableConv2D",
     "SeparableConvolution1D",
     "SeparableConvolution2D",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "Subtract",
+    "UpSampling1D",
+    "UpSampling2D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "add",
+    "average",
+    "concatenate",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
 ]

@@ -43,7 +43,14 @@ __all__ = ["Layer", "ShapeLike", "as_shape"]
 
 ShapeLike = Sequence[int | None]
 
-_BASE_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim")
+_BASE_KWARGS = (
+    "input_shape",
+    "batch_input_shape",
+    "batch_size",
+    "input_dim",
+    "weights",
+    "autocast",
+)
 
 
 @dataclass
@@ -67,7 +74,9 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         activity_regularizer: regularizer applied to the output of each call;
             its value divided by the batch size is added to ``losses``.
         **kwargs: ``input_shape``, ``batch_input_shape``, ``batch_size`` or
-            ``input_dim``, as Keras takes them on a model's first layer.
+            ``input_dim``, as Keras takes them on a model's first layer; ``weights``,
+            initial weight values set when the layer is built (Keras order);
+            ``autocast=False`` leaves floating inputs in their own dtype.
 
     Example:
 
@@ -106,6 +115,8 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         self._torch_dtype = to_torch_dtype(self._dtype)
         self._trainable = bool(trainable)
         self._batch_input_shape = batch_input_shape(kwargs)
+        self._initial_weights = kwargs.get("weights")
+        self._autocast = bool(kwargs.get("autocast", True))
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
         self.input_spec: InputSpec | None = None
@@ -334,11 +345,15 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         """The output mask: the input mask if ``supports_masking``, else ``None`` (dropped)."""
         return mask if self._supports_masking else None
 
-    def _build_for(self, inputs: Any) -> None:
-        self.build(shapes_of(inputs))
+    def _maybe_build(self, input_shape: Any, device: torch.device | None = None) -> None:
+        """Build for ``input_shape`` (first call, eager or symbolic), then set the
+        ``weights=`` given to the constructor and move to the inputs' device."""
+        self.build(input_shape)
         self.built = True
-        device = device_of(inputs)
-        if device is not None and device.type != "cpu":
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+        if device is not None and device.type not in ("cpu", "meta"):  # meta: shapes only
             self.to(device)
 
     def forward(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
@@ -350,7 +365,9 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
             if is_symbolic(inputs):
                 return symbolic_call(self, inputs, args, kwargs)
             inputs = convert_input(inputs, self._torch_dtype)
-        elif inputs.dtype is not self._torch_dtype and inputs.is_floating_point():
+        elif (
+            inputs.dtype is not self._torch_dtype and inputs.is_floating_point() and self._autocast
+        ):
             inputs = inputs.to(self._torch_dtype)
         context = call_context
         if context.depth == 0:  # a new outermost call: forget the previous call's losses
@@ -362,7 +379,7 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         context.depth += 1
         try:
             if not self.built:
-                self._build_for(inputs)
+                self._maybe_build(shapes_of(inputs), device_of(inputs))
             if self.input_spec is not None:
                 self.input_spec.check(self.name, inputs)
             if self._extras or kwargs:
