@@ -24,7 +24,7 @@ import os
 import numpy as np
 import tensorflow as tf
 import tf_keras
-from fixture_io import write_fixtures
+from fixture_io import FIXTURES, write_fixtures, write_npz
 from tf_reference import config_entry, jsonify, meta, probe, run_case, seed_for, short_name
 
 GENERATOR = "tools/make_normalization_fixtures.py"
@@ -82,6 +82,8 @@ def bn_cases():
 
 
 def _draw_weights(layer, rng):
+    """Weights for ``layer`` (or a model): gamma ~ N(1, 0.5^2), moving_variance ~ U(0.5, 1.5),
+    anything else ~ N(0, 0.5^2)."""
     values = []
     for w in layer.weights:
         name = short_name(w)
@@ -300,6 +302,59 @@ LN_NOTES = (
 )
 
 
+MODEL_FILE = "pool_norm_model.h5"
+
+
+def model_file():
+    """A tf-keras model with every layer of the two generators around a convolution, saved
+    as a legacy .h5 model file, with its predictions and one ``fit`` step (SGD, mse, one
+    batch, no shuffle): the weights and moving statistics after it and the loss."""
+    tf_keras.backend.clear_session()
+    tf_keras.utils.set_random_seed(7)
+    rng = np.random.default_rng(seed_for("model_file", MODEL_FILE))
+    model = tf_keras.Sequential(
+        [
+            L.Conv2D(6, 3, padding="same", input_shape=(9, 8, 2)),
+            L.BatchNormalization(momentum=0.8),
+            L.MaxPooling2D(),
+            L.AveragePooling2D(3, strides=2, padding="same"),
+            L.LayerNormalization(),
+            L.BatchNormalization(axis=1),
+            L.GlobalAveragePooling2D(),
+            L.BatchNormalization(momentum=0.5),
+            L.Dense(1),
+        ]
+    )
+    model.set_weights(_draw_weights(model, rng))
+    x = rng.standard_normal((6, 9, 8, 2)).astype(np.float32)
+    y = rng.standard_normal((6, 1)).astype(np.float32)
+    model.compile(tf_keras.optimizers.SGD(0.1), "mse")
+    model.save(FIXTURES / MODEL_FILE, save_format="h5")
+    # What a user of the file gets: the model as tf-keras loads it back.
+    tf_keras.backend.clear_session()
+    model = tf_keras.models.load_model(FIXTURES / MODEL_FILE)
+    fused = [bool(layer.fused) for layer in model.layers if isinstance(layer, L.BatchNormalization)]
+    arrays = {"x": x, "y": y, "predict": model.predict(x, verbose=0)}
+    history = model.fit(x, y, batch_size=6, epochs=1, shuffle=False, verbose=0)
+    arrays["loss"] = np.float32(history.history["loss"][0])
+    for i, w in enumerate(model.weights):
+        arrays[f"after_fit/{i}"] = w.numpy()
+    write_npz(FIXTURES / "pool_norm_model.npz", arrays)
+    return {
+        "file": MODEL_FILE,
+        "layers": [type(layer).__name__ for layer in model.layers],
+        "weights_after_fit": [w.name for w in model.weights],
+        "batch_normalization_fused": fused,
+        "notes": (
+            "Weights drawn as for the BatchNormalization cases (moving statistics too), then "
+            "saved and loaded back by tf-keras; 'predict' is model.predict(x) (inference); one "
+            "fit step of SGD(0.1) on mse with the whole batch gives 'loss' and after_fit/<i> "
+            "(model.weights order: tf-keras lists a model's weights layer by layer). The 4-D "
+            "BatchNormalizations are fused (Bessel-corrected moving variance), the 2-D one not."
+        ),
+    }
+
+
 def main():
     cases = [run_bn_case(*spec) for spec in bn_cases()]
     onednn = os.environ.get("TF_ENABLE_ONEDNN_OPTS", "oneDNN default (on)")
@@ -308,6 +363,7 @@ def main():
         probes=bn_probes(),
         configs=bn_configs(),
         more_steps=MORE_STEPS,
+        model_file=model_file(),
     )
     write_fixtures(BN_FAMILY, cases, meta(GENERATOR, **extra))
     print(f"{BN_FAMILY}: {len(cases)} cases")

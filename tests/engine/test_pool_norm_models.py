@@ -8,8 +8,11 @@ import numpy as np
 import pytest
 import torch
 import torch.multiprocessing as mp
+from fixture_loader import FIXTURES, load_index
+from parity import relative_l2
 
 import convlayers
+from convlayers.saving.weight_matching import keras_weight_names
 
 
 def conv_bn_pool_model():
@@ -103,3 +106,25 @@ def test_ddp_ranks_keep_their_own_batch_statistics(rng, tmp_path):
             assert not np.allclose(ranks[0][i], ranks[1][i]), name
         else:
             np.testing.assert_array_equal(ranks[0][i], ranks[1][i])
+
+
+def test_a_tf_keras_model_file_predicts_and_fits_as_the_reference():
+    """A tf-keras 2.21 .h5 model (Conv2D, BatchNormalization fused and not, both poolings,
+    LayerNormalization, global pooling, Dense) with set moving statistics: predictions,
+    then one fit step with the reference's settings (SGD 0.1, mse, one batch): loss,
+    weights and moving statistics as tf-keras has them after loading the same file."""
+    entry = load_index("batch_normalization")["model_file"]
+    with np.load(FIXTURES / "pool_norm_model.npz") as saved:
+        arrays = dict(saved)
+    model = convlayers.load_model(FIXTURES / entry["file"], compile=False)
+    assert [type(layer).__name__ for layer in model.layers] == entry["layers"]
+    norms = [layer for layer in model.layers if isinstance(layer, convlayers.BatchNormalization)]
+    assert [layer.fused for layer in norms] == entry["batch_normalization_fused"]
+    assert relative_l2(model.predict(arrays["x"]), arrays["predict"]) <= 1e-5
+    model.compile(convlayers.optimizers.SGD(0.1), "mse")
+    history = model.fit(arrays["x"], arrays["y"], batch_size=6, shuffle=False, verbose=0)
+    assert history.history["loss"][0] == pytest.approx(arrays["loss"].item(), rel=1e-5)
+    ours = dict(keras_weight_names(model))  # tf-keras lists a model's weights layer by layer
+    assert sorted(ours) == sorted(entry["weights_after_fit"])
+    for i, name in enumerate(entry["weights_after_fit"]):
+        assert relative_l2(ours[name].detach(), arrays[f"after_fit/{i}"]) <= 1e-5, name
