@@ -5,8 +5,18 @@
 torch.Size([2, 6, 16])
 """
 
-from . import activations, config, constraints, initializers, layers, regularizers
-from .engine import callbacks, losses, metrics, optimizers
+from . import (
+    activations,
+    callbacks,
+    config,
+    constraints,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    regularizers,
+)
+from .engine import optimizers
 from .engine.functional import Model
 from .engine.sequential import Sequential
 from .layers import (

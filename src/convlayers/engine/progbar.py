@@ -62,7 +62,7 @@ class Progbar:
         else:
             eta = elapsed / max(step, 1) * (self.target - step)
             timing = f" - ETA: {eta:.0f}s"
-        text = bar + timing + "".join(f" - {k}: {v:.4f}" for k, v in values.items())
+        text = bar + timing + "".join(f" - {k}: {_number(v)}" for k, v in values.items())
         if self.verbose == 1:
             pad = " " * max(self._prev_len - len(text), 0)
             self.stream.write("\r" + text + pad + ("\n" if finalize else ""))
@@ -73,3 +73,8 @@ class Progbar:
 
     def __repr__(self) -> str:
         return f"Progbar(target={self.target})"
+
+
+def _number(value: float) -> str:
+    """As Keras shows a metric: 4 decimals, or 4 significant digits below 0.001."""
+    return f"{value:.4f}" if abs(value) > 0.001 else f"{value:.4e}"
