@@ -7,6 +7,7 @@ torch.Size([2, 6, 16])
 
 from . import (
     activations,
+    backend,
     callbacks,
     config,
     constraints,
@@ -14,7 +15,9 @@ from . import (
     layers,
     losses,
     metrics,
+    models,
     regularizers,
+    utils,
 )
 from .engine import optimizers
 from .engine.functional import Model
@@ -67,6 +70,7 @@ __all__ = [
     "SymbolicTensor",
     "activations",
     "apply_constraints",
+    "backend",
     "callbacks",
     "clear_session",
     "config",
@@ -75,7 +79,9 @@ __all__ = [
     "layers",
     "losses",
     "metrics",
+    "models",
     "optimizers",
     "regularization_loss",
     "regularizers",
+    "utils",
 ]

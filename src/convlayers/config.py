@@ -1,6 +1,8 @@
 """Global settings shared by every layer, as Keras keeps them.
 
-``image_data_format()`` is what ``data_format=None`` means. It is
+``floatx()`` is the dtype of a layer made without ``dtype`` ('float32'),
+``epsilon()`` the fuzz factor of numeric expressions (1e-7), and
+``image_data_format()`` what ``data_format=None`` means. It is
 'channels_last' unless set with ``set_image_data_format`` or found in the
 user's Keras config file, ``$KERAS_HOME/keras.json`` (by default
 ``~/.keras/keras.json``), read once on first use.
@@ -17,10 +19,50 @@ import json
 import os
 from pathlib import Path
 
-__all__ = ["image_data_format", "keras_config_path", "set_image_data_format"]
+__all__ = [
+    "epsilon",
+    "floatx",
+    "image_data_format",
+    "keras_config_path",
+    "set_epsilon",
+    "set_floatx",
+    "set_image_data_format",
+]
 
 _FORMATS = ("channels_last", "channels_first")
+_FLOATS = ("float16", "bfloat16", "float32", "float64")
 _image_data_format: str | None = None
+_epsilon = 1e-7
+_floatx = "float32"
+
+
+def epsilon() -> float:
+    """The fuzz factor used in numeric expressions (Keras' default 1e-7)."""
+    return _epsilon
+
+
+def set_epsilon(value: float) -> None:
+    """Set the fuzz factor ``epsilon()`` returns."""
+    global _epsilon
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"`epsilon` must be a number. Received: epsilon={value!r}")
+    _epsilon = float(value)
+
+
+def floatx() -> str:
+    """The default dtype of layers made without ``dtype``: 'float32' unless set."""
+    return _floatx
+
+
+def set_floatx(value: str) -> None:
+    """Set the default layer dtype: 'float16', 'bfloat16', 'float32' or 'float64'."""
+    global _floatx
+    if value not in _FLOATS:
+        raise ValueError(
+            f"Unknown `floatx` value: {value}. Expected one of {set(_FLOATS)}. "
+            f"Received: floatx={value!r}"
+        )
+    _floatx = value
 
 
 def keras_config_path() -> Path:

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from . import config
+
 __all__ = ["dtype_name", "standardize_dtype", "to_torch_dtype"]
 
 _FLOAT_DTYPES: dict[str, torch.dtype] = {
@@ -32,9 +34,10 @@ def dtype_name(value: Any) -> str:
 
 
 def standardize_dtype(value: Any) -> str:
-    """A floating dtype given by name, torch dtype or NumPy dtype, as its Keras name."""
+    """A floating dtype given by name, torch dtype or NumPy dtype, as its Keras name
+    (``None``: ``config.floatx()``)."""
     if value is None:
-        return "float32"
+        return config.floatx()
     try:
         name = dtype_name(value)
     except TypeError:

@@ -29,6 +29,7 @@ __all__ = [
     "map_structure",
     "shape_structure",
     "symbolic_call",
+    "symbolic_outputs",
 ]
 
 
@@ -88,6 +89,19 @@ class SymbolicTensor:
 
     def __iter__(self) -> Iterator[Any]:
         raise TypeError(f"A symbolic tensor cannot be iterated. Received: {self!r}")
+
+    @classmethod
+    def __torch_function__(
+        cls, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: Any = None
+    ) -> Any:
+        """A torch function (or a plain ``torch.nn`` module) called on a symbolic tensor."""
+        name = getattr(func, "__name__", repr(func))
+        raise TypeError(
+            f"The torch function `{name}` was called on a symbolic tensor, which has no "
+            "value. In a model definition, wrap torch code in a `convlayers.layers.Lambda` "
+            "layer, or in a Layer whose `call` runs it and whose `compute_output_shape` "
+            f"gives its output shape. Received: {args[0] if args else kwargs!r}"
+        )
 
 
 def flatten(structure: Any) -> list[Any]:
@@ -216,7 +230,7 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple[Any, ...], kwargs: dict[s
             f"Layer {layer.name!r} ({type(layer).__name__}) was called on a symbolic input, "
             "which needs its `compute_output_shape(input_shape)`; implement it."
         ) from error
-    outputs = _symbolic_outputs(output_shapes, layer.dtype)
+    outputs = symbolic_outputs(output_shapes, layer.dtype)
     Node(layer, inputs, outputs, args, kwargs)
     return outputs
 
@@ -227,11 +241,12 @@ def _is_one_shape(value: Any) -> bool:
     )
 
 
-def _symbolic_outputs(shapes: Any, dtype: str) -> Any:
+def symbolic_outputs(shapes: Any, dtype: str) -> Any:
+    """Symbolic tensors of ``dtype`` with the shape(s) ``compute_output_shape`` returned."""
     if _is_one_shape(shapes) or hasattr(shapes, "as_list"):
         return SymbolicTensor(tuple(shapes), dtype)
     if isinstance(shapes, (list, tuple)):
-        return [_symbolic_outputs(shape, dtype) for shape in shapes]
+        return [symbolic_outputs(shape, dtype) for shape in shapes]
     raise TypeError(
         "`compute_output_shape` must return a shape tuple or a list of them. "
         f"Received: output_shape={shapes!r}"

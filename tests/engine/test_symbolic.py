@@ -282,3 +282,30 @@ def test_losses_added_inside_call_belong_to_that_call():
     assert [float(v) for v in model.losses] == [1.0, 1.0]
     model(torch.zeros(1, 2))
     assert [float(v) for v in model.losses] == [0.0, 0.0]
+
+
+def test_torch_code_on_a_symbolic_tensor_says_what_to_do():
+    x = convlayers.Input((5, 3))
+    for run in (lambda: torch.nn.ReLU()(x), lambda: torch.cat([x, x])):
+        with pytest.raises(TypeError, match=r"wrap torch code in a `convlayers\.layers\.Lambda`"):
+            run()
+    with pytest.raises(TypeError, match="The torch function `linear` was called on a symbolic"):
+        torch.nn.Linear(3, 2)(x)
+
+
+def test_an_activation_that_changes_the_shape_is_refused_symbolically():
+    x = convlayers.Input((5, 3))
+    with pytest.raises(ValueError, match=r"changes the shape of its input from \(None, 5, 3\)"):
+        convlayers.Activation(lambda t: t.sum(-1))(x)
+    assert convlayers.Activation("softmax")(x).shape == (None, 5, 3)
+    assert convlayers.Activation(lambda t: t.square())(x).shape == (None, 5, 3)
+
+
+def test_compute_output_signature():
+    spec = convlayers.Input((9, 3))
+    out = convlayers.Conv1D(2, 3, dtype="float64").compute_output_signature(spec)
+    assert (out.shape, out.dtype) == ((None, 7, 2), "float64")
+    out = convlayers.Dense(4).compute_output_signature(torch.zeros(2, 3))
+    assert out.shape == (2, 4)
+    with pytest.raises(TypeError, match="Only TensorSpec signature types are supported"):
+        convlayers.Dense(4).compute_output_signature((None, 3))

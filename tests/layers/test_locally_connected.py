@@ -566,3 +566,26 @@ def test_layout3_blocks_move_each_entry_where_the_index_map_does(
     grad = torch.randn(geom.canonical_shape, dtype=torch.float64)
     layout3_canonical(leaf, geom).backward(grad)
     assert torch.equal(leaf.grad, grad.reshape(-1)[index])
+
+
+@pytest.mark.parametrize(
+    ("rank", "case"), [(r, c) for r, c in ALL_CASES if c.config["implementation"] == 2]
+)
+def test_kernel_mask_is_the_reference_one(rank, case):
+    """Implementation 2's ``kernel_mask`` equals the array the reference layer holds."""
+    expected = case.arrays.get("aux/kernel_mask")
+    if expected is None:
+        pytest.skip("fixture has no kernel_mask")
+    layer = LAYERS[rank].from_config(case.config)
+    layer.build(tuple(case.arrays["x"].shape))
+    mask = layer.kernel_mask
+    assert mask.dtype == np.float32 and mask.shape == expected.shape
+    np.testing.assert_array_equal(mask, expected)
+
+
+def test_kernel_mask_only_for_implementation_2():
+    layer = convlayers.LocallyConnected1D(2, 3, implementation=1)
+    with pytest.raises(AttributeError, match="implementation 2 only"):
+        _ = layer.kernel_mask
+    with pytest.raises(ValueError, match="not built"):
+        _ = convlayers.LocallyConnected1D(2, 3, implementation=2).kernel_mask

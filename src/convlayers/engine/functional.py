@@ -17,6 +17,7 @@ its layers are submodules, its weights are theirs in Keras order.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -250,6 +251,13 @@ class Model(TrainingMixin, Layer):
             name=config.get("name"),
             trainable=config.get("trainable", True),
         )
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The architecture (no weights) as tf-keras's JSON, for ``models.model_from_json``;
+        ``kwargs`` go to ``json.dumps``."""
+        entry = serialize_layer(self)
+        payload = {"class_name": entry["class_name"], "config": entry["config"]}
+        return json.dumps({**payload, "backend": "torch"}, **kwargs)
 
     def extra_repr(self) -> str:
         return f"name={self.name!r}"

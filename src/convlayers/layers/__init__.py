@@ -7,12 +7,22 @@ from .depthwise import DepthwiseConv1D, DepthwiseConv2D
 from .input_layer import Input, InputLayer
 from .input_spec import InputSpec
 from .locally_connected import LocallyConnected1D, LocallyConnected2D
+from .registry import register_builtin
 from .separable import SeparableConv1D, SeparableConv2D
+
+# Keras 1 names tf-keras still accepts (in code and in model configs).
+Convolution1D, Convolution2D = Conv1D, Conv2D
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+for _cls in (Conv1D, Conv2D, SeparableConv1D, SeparableConv2D):
+    register_builtin(_cls, _cls.__name__.replace("Conv", "Convolution"))
+del _cls
 
 __all__ = [
     "Activation",
     "Conv1D",
     "Conv2D",
+    "Convolution1D",
+    "Convolution2D",
     "Dense",
     "DepthwiseConv1D",
     "DepthwiseConv2D",
@@ -27,4 +37,6 @@ __all__ = [
     "Reshape",
     "SeparableConv1D",
     "SeparableConv2D",
+    "SeparableConvolution1D",
+    "SeparableConvolution2D",
 ]

@@ -21,7 +21,7 @@ from torch import nn
 from .. import constraints, initializers, regularizers
 from ..dtypes import standardize_dtype, to_torch_dtype
 from ..naming import unique_name
-from ..symbolic import flatten, is_symbolic, symbolic_call
+from ..symbolic import flatten, is_symbolic, map_structure, symbolic_call, symbolic_outputs
 from .input_spec import InputSpec
 from .layer_utils import (
     as_shape,
@@ -265,6 +265,23 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         raise NotImplementedError(
             f"Layer {type(self).__name__} does not implement compute_output_shape."
         )
+
+    def compute_output_signature(self, input_signature: Any) -> Any:
+        """The output's shape and dtype for inputs described by ``input_signature``.
+
+        As tf-keras's: ``input_signature`` is a structure of tensor specs (anything with
+        ``shape`` and ``dtype``: symbolic tensors, tensors); the result is symbolic
+        tensors (a shape and the layer's dtype) from ``compute_output_shape``.
+        """
+        specs = flatten(input_signature)
+        for spec in specs:
+            if not hasattr(spec, "shape") or not hasattr(spec, "dtype"):
+                raise TypeError(
+                    "Only TensorSpec signature types are supported. Received: "
+                    f"{input_signature!r} (an object with `shape` and `dtype` is needed)."
+                )
+        shapes = map_structure(lambda spec: tuple(spec.shape), input_signature)
+        return symbolic_outputs(self.compute_output_shape(shapes), self._dtype)
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
         """The output mask: the input mask if ``supports_masking``, else ``None`` (dropped)."""

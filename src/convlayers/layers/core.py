@@ -163,6 +163,22 @@ class Activation(Layer):
         return self.activation(inputs)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
+        """The input shape; an activation that changes the shape (checked by running it on
+        a shape-only 'meta' tensor) is refused: that needs a ``Lambda``."""
+        shape = as_shape(input_shape)
+        probe = torch.empty([2 if d is None else d for d in shape], device="meta")
+        try:
+            out = self.activation(probe)
+        except (RuntimeError, TypeError, ValueError, NotImplementedError):
+            return input_shape  # a function that cannot run shape-only: trust it
+        if isinstance(out, torch.Tensor) and out.shape != probe.shape:
+            raise ValueError(
+                f"The activation of layer {self.name!r} changes the shape of its input "
+                f"from {shape} to {tuple(out.shape)} (unknown sizes probed as 2); an "
+                "Activation keeps the shape (use a "
+                f"Lambda layer for a function that reshapes). Received: "
+                f"activation={self.activation!r}"
+            )
         return input_shape
 
     def get_config(self) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -200,6 +201,22 @@ class LocallyConnected(Layer):
             "bias_constraint": constraints.serialize(self.bias_constraint),
             "implementation": self.implementation,
         }
+
+    @property
+    def kernel_mask(self) -> np.ndarray:
+        """Implementation 2's connectivity mask, as tf-keras holds it: float32 ones where an
+        input position feeds an output position, shape ``(*S, 1, *O, 1)`` (channels_first
+        ``(1, *S, 1, *O)``); the kernel's entries outside it are never used."""
+        if self.implementation != 2:
+            raise AttributeError(
+                f"`kernel_mask` exists for implementation 2 only. Received: "
+                f"implementation={self.implementation}"
+            )
+        if self.geometry is None:
+            raise ValueError(f"Layer {self.name!r} is not built: call it or build it first.")
+        single = dataclasses.replace(self.geometry, channels=1, filters=1)
+        ones = np.ones(single.kernel_shape(3), np.float32)
+        return np.asarray(convert_kernel(ones, single, 3, 2), np.float32)
 
     def get_weights_as(self, implementation: int) -> list[np.ndarray]:
         """``get_weights()`` with the kernel converted to ``implementation``'s layout.

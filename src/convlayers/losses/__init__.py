@@ -1,7 +1,9 @@
 """Keras losses (``tf.keras.losses`` of tf-keras 2.21): classes, functions and aliases.
 
 Loss objects take ``(y_true, y_pred, sample_weight=None)`` and reduce as tf-keras does
-(:mod:`convlayers.losses.reduction`); functions return per-sample values.
+(:mod:`convlayers.losses.reduction`); functions return per-sample values. ``__all__``
+lists tf-keras' public names; ``LossFunctionWrapper`` and the aliases tf-keras keeps out
+of its public API ('bce', 'huber_loss') are importable and known to ``get`` too.
 
 >>> import torch
 >>> from convlayers import losses
@@ -12,7 +14,8 @@ tensor([0.2231, 0.5108])
 tensor(0.1116)
 """
 
-from .base import Loss, LossFunctionWrapper
+from .base import Loss
+from .base import LossFunctionWrapper as LossFunctionWrapper  # not in tf-keras' public API
 from .classes import (
     BinaryCrossentropy,
     BinaryFocalCrossentropy,
@@ -33,13 +36,14 @@ from .classes import (
     SquaredHinge,
 )
 from .functions import (
-    BCE,
+    BCE as BCE,
+)
+from .functions import (
     KLD,
     MAE,
     MAPE,
     MSE,
     MSLE,
-    bce,
     binary_crossentropy,
     binary_focal_crossentropy,
     categorical_crossentropy,
@@ -48,7 +52,6 @@ from .functions import (
     cosine_similarity,
     hinge,
     huber,
-    huber_loss,
     kl_divergence,
     kld,
     kullback_leibler_divergence,
@@ -66,11 +69,16 @@ from .functions import (
     sparse_categorical_crossentropy,
     squared_hinge,
 )
+from .functions import (
+    bce as bce,
+)
+from .functions import (
+    huber_loss as huber_loss,
+)
 from .reduction import Reduction
 from .registry import deserialize, get, serialize
 
 __all__ = [
-    "BCE",
     "KLD",
     "MAE",
     "MAPE",
@@ -87,7 +95,6 @@ __all__ = [
     "KLDivergence",
     "LogCosh",
     "Loss",
-    "LossFunctionWrapper",
     "MeanAbsoluteError",
     "MeanAbsolutePercentageError",
     "MeanSquaredError",
@@ -96,7 +103,6 @@ __all__ = [
     "Reduction",
     "SparseCategoricalCrossentropy",
     "SquaredHinge",
-    "bce",
     "binary_crossentropy",
     "binary_focal_crossentropy",
     "categorical_crossentropy",
@@ -107,7 +113,6 @@ __all__ = [
     "get",
     "hinge",
     "huber",
-    "huber_loss",
     "kl_divergence",
     "kld",
     "kullback_leibler_divergence",

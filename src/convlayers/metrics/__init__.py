@@ -3,7 +3,8 @@ accuracy functions.
 
 A metric accumulates over batches with ``update_state(y_true, y_pred, sample_weight=None)``
 and reports ``result()``; ``reset_state()`` starts over. ``fit``/``evaluate`` log each
-compiled metric's result over all batches of the epoch.
+compiled metric's result over all batches of the epoch. ``__all__`` lists tf-keras'
+public names; ``accuracy``/``acc`` and ``Reduce`` are importable too.
 
 >>> from convlayers import metrics
 >>> m = metrics.BinaryAccuracy()
@@ -13,13 +14,18 @@ compiled metric's result over all batches of the epoch.
 """
 
 from ..losses.functions import (
+    KLD,
     MAE,
     MAPE,
     MSE,
     MSLE,
     binary_crossentropy,
+    binary_focal_crossentropy,
     categorical_crossentropy,
+    categorical_focal_crossentropy,
     hinge,
+    kl_divergence,
+    kld,
     kullback_leibler_divergence,
     log_cosh,
     logcosh,
@@ -36,7 +42,8 @@ from ..losses.functions import (
     squared_hinge,
 )
 from .auc import AUC
-from .base import Mean, MeanMetricWrapper, Metric, Reduce, Sum
+from .base import Mean, MeanMetricWrapper, Metric, Sum
+from .base import Reduce as Reduce  # not in tf-keras' public API
 from .confusion import (
     FalseNegatives,
     FalsePositives,
@@ -46,9 +53,15 @@ from .confusion import (
     TruePositives,
 )
 from .functions import (
-    ACC,
-    acc,
-    accuracy,
+    ACC as ACC,
+)
+from .functions import (
+    acc as acc,
+)
+from .functions import (
+    accuracy as accuracy,
+)
+from .functions import (
     binary_accuracy,
     categorical_accuracy,
     sparse_categorical_accuracy,
@@ -81,8 +94,8 @@ from .wrappers import (
 )
 
 __all__ = [
-    "ACC",
     "AUC",
+    "KLD",
     "MAE",
     "MAPE",
     "MSE",
@@ -109,7 +122,6 @@ __all__ = [
     "Poisson",
     "Precision",
     "Recall",
-    "Reduce",
     "RootMeanSquaredError",
     "SparseCategoricalAccuracy",
     "SparseCategoricalCrossentropy",
@@ -119,15 +131,17 @@ __all__ = [
     "TopKCategoricalAccuracy",
     "TrueNegatives",
     "TruePositives",
-    "acc",
-    "accuracy",
     "binary_accuracy",
     "binary_crossentropy",
+    "binary_focal_crossentropy",
     "categorical_accuracy",
     "categorical_crossentropy",
+    "categorical_focal_crossentropy",
     "deserialize",
     "get",
     "hinge",
+    "kl_divergence",
+    "kld",
     "kullback_leibler_divergence",
     "log_cosh",
     "logcosh",

@@ -1,0 +1,73 @@
+"""The ``tf.keras.utils`` functions model code uses: labels, normalisation, seeds, registration.
+
+>>> to_categorical([0, 2, 1], num_classes=3)
+array([[1., 0., 0.],
+       [0., 0., 1.],
+       [0., 1., 0.]], dtype=float32)
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+import torch
+
+from .layers.registry import get_registered_object, register_keras_serializable
+
+__all__ = [
+    "get_registered_object",
+    "normalize",
+    "register_keras_serializable",
+    "set_random_seed",
+    "to_categorical",
+]
+
+
+def to_categorical(y: Any, num_classes: int | None = None, dtype: str = "float32") -> np.ndarray:
+    """Integer class labels as one-hot rows, as ``tf.keras.utils.to_categorical``.
+
+    Args:
+        y: integer labels of any shape; a trailing axis of size 1 is dropped first.
+        num_classes: the number of classes (default: the largest label + 1).
+        dtype: the dtype of the result.
+
+    Returns:
+        An array of shape ``y.shape + (num_classes,)`` (trailing 1 dropped).
+    """
+    labels = np.array(y, dtype="int64")
+    shape = labels.shape
+    if shape and shape[-1] == 1 and len(shape) > 1:
+        shape = shape[:-1]
+    labels = labels.reshape(-1)
+    if num_classes is None:
+        num_classes = int(np.max(labels)) + 1 if labels.size else 0
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(
+            f"`y` holds labels outside [0, num_classes). Received: num_classes={num_classes}, "
+            f"labels from {labels.min()} to {labels.max()}"
+        )
+    categorical = np.zeros((labels.size, num_classes), dtype=dtype)
+    categorical[np.arange(labels.size), labels] = 1
+    return categorical.reshape((*shape, num_classes))
+
+
+def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
+    """``x`` divided by its ``order``-norm along ``axis`` (zero norms left at 0)."""
+    array = np.asarray(x)
+    norm = np.atleast_1d(np.linalg.norm(array, order, axis))
+    norm[norm == 0] = 1
+    return array / np.expand_dims(norm, axis)
+
+
+def set_random_seed(seed: int) -> None:
+    """Seed Python's, NumPy's and torch's generators (``tf.keras.utils.set_random_seed``)."""
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ValueError(
+            f"Expected `seed` argument to be an integer. Received: seed={seed!r} "
+            f"(of type {type(seed)})"
+        )
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
