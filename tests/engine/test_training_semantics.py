@@ -191,3 +191,29 @@ def test_predict_prints_a_progress_bar_by_default(capsys):
     assert (
         capsys.readouterr().out.split("\r")[-1].startswith("1/1 [==============================]")
     )
+
+
+def test_custom_loss_and_metric_subclasses_train():
+    class Scaled(losses.Loss):
+        def call(self, y_true, y_pred):
+            return 2.0 * (y_pred - y_true).abs().mean(-1)
+
+    class Largest(metrics.Metric):
+        def __init__(self, name="largest", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.add_weight("value")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            self.value.copy_(torch.maximum(self.value, y_pred.abs().max()))
+
+        def result(self):
+            return self.value.clone()
+
+    model = small()
+    model.compile(torch.optim.SGD(model.parameters(), lr=0.0), Scaled(), metrics=[Largest()])
+    logs = model.evaluate(X, Y2, return_dict=True, verbose=0)
+    prediction = model.predict_on_batch(X)
+    assert logs["loss"] == pytest.approx(2 * np.abs(prediction - Y2).mean(), rel=1e-6)
+    assert logs["largest"] == pytest.approx(np.abs(prediction).max(), rel=1e-6)
+    history = model.fit(X, Y2, batch_size=6, verbose=0)
+    assert history.history == {"loss": [logs["loss"]], "largest": [logs["largest"]]}

@@ -277,28 +277,27 @@ class MetricsContainer:
     def _set_names(self, names: Sequence[str]) -> None:
         taken: set[str] = set()
         multi = len(names) > 1
+
+        def claim(metric: metrics_mod.Metric, kind: str) -> None:
+            if metric._name in taken:
+                raise ValueError(
+                    f"Found two {kind}with the same name: {metric._name}. All the metrics "
+                    "added to the model need to have unique names."
+                )
+            taken.add(metric._name)
+
         for name, plain, weighted in zip(names, self._metrics, self._weighted_metrics):
             for m in plain:
                 if multi:
                     m._name = f"{name}_{m._name}"
-                if m._name in taken:
-                    raise ValueError(
-                        f"Found two metrics with the same name: {m._name}. All the metrics "
-                        "added to the model need to have unique names."
-                    )
-                taken.add(m._name)
+                claim(m, "metrics ")
             for m in weighted:
                 if multi:
                     prefixed = f"{name}_{m._name}"
                     m._name = f"{name}_weighted_{m._name}" if prefixed in taken else prefixed
                 elif m._name in taken:
                     m._name = f"weighted_{m._name}"
-                if m._name in taken:
-                    raise ValueError(
-                        f"Found two weighted metrics with the same name: {m._name}.All the "
-                        "metrics added to the model need to have unique names."
-                    )
-                taken.add(m._name)
+                claim(m, "weighted metrics ")
 
     @property
     def metrics(self) -> list[metrics_mod.Metric]:

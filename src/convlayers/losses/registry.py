@@ -19,7 +19,7 @@ from ..serialization import Registry
 from . import classes, functions
 from .base import Loss, LossFunctionWrapper
 
-__all__ = ["deserialize", "get", "serialize"]
+__all__ = ["check_known", "deserialize", "get", "serialize"]
 
 _REGISTRY = Registry("loss", "keras.losses")
 for _cls in (Loss, LossFunctionWrapper, *(getattr(classes, n) for n in classes.__all__)):
@@ -34,19 +34,32 @@ def serialize(loss: Any) -> dict[str, Any] | None:
     return _REGISTRY.serialize(loss, Loss)
 
 
+def check_known(
+    registry: Registry,
+    config: Any,
+    custom_objects: Mapping[str, Any] | None,
+    kind: str,
+    argument: str,
+) -> None:
+    """``ValueError`` in tf-keras' words ("Unknown loss function: 'x'. ...") when the name
+    or config dict ``config`` names nothing ``registry`` or ``custom_objects`` knows."""
+    key = config.get("class_name") if isinstance(config, Mapping) else config
+    if isinstance(config, Mapping) and key == "function":
+        key = config.get("config")
+    if isinstance(key, str) and key not in registry.names() and key not in (custom_objects or {}):
+        raise ValueError(
+            f"Unknown {kind} function: {key!r}. Please ensure you are using a "
+            "`keras.utils.custom_object_scope` and that this object is included in the scope. "
+            f"`{argument}` must be one of {registry.names()} or a callable. "
+            f"Received: {argument}={key!r}"
+        )
+
+
 def deserialize(
     name: str | Mapping[str, Any], custom_objects: Mapping[str, Any] | None = None
 ) -> Any:
     """The loss function or object a name or config dict describes."""
-    key = name.get("class_name") if isinstance(name, Mapping) else name
-    if isinstance(name, Mapping) and key == "function":
-        key = name.get("config")
-    if isinstance(key, str) and key not in _REGISTRY.names() and key not in (custom_objects or {}):
-        raise ValueError(
-            f"Unknown loss function: {key!r}. Please ensure you are using a "
-            "`keras.utils.custom_object_scope` and that this object is included in the scope. "
-            f"`loss` must be one of {_REGISTRY.names()} or a callable. Received: loss={key!r}"
-        )
+    check_known(_REGISTRY, name, custom_objects, "loss", "loss")
     return _REGISTRY.deserialize(name, custom_objects)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..losses import functions as loss_functions
+from ..losses.registry import check_known
 from ..serialization import Registry
 from . import auc, base, confusion, functions, wrappers
 
@@ -49,16 +50,7 @@ def deserialize(
     config: str | Mapping[str, Any], custom_objects: Mapping[str, Any] | None = None
 ) -> Any:
     """The metric object or function a name or config dict describes."""
-    key = config.get("class_name") if isinstance(config, Mapping) else config
-    if isinstance(config, Mapping) and key == "function":
-        key = config.get("config")
-    if isinstance(key, str) and key not in _REGISTRY.names() and key not in (custom_objects or {}):
-        raise ValueError(
-            f"Unknown metric function: {key!r}. Please ensure you are using a "
-            "`keras.utils.custom_object_scope` and that this object is included in the scope. "
-            f"`metrics` entries must be one of {_REGISTRY.names()} or callables. "
-            f"Received: metric={key!r}"
-        )
+    check_known(_REGISTRY, config, custom_objects, "metric", "metric")
     found, inner = _REGISTRY.parse(config, custom_objects)
     if found is base.MeanMetricWrapper and inner is not None and "fn" in inner:
         inner = {**inner, "fn": get(inner["fn"])}
