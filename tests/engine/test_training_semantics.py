@@ -217,3 +217,18 @@ def test_custom_loss_and_metric_subclasses_train():
     assert logs["largest"] == pytest.approx(np.abs(prediction).max(), rel=1e-6)
     history = model.fit(X, Y2, batch_size=6, verbose=0)
     assert history.history == {"loss": [logs["loss"]], "largest": [logs["largest"]]}
+
+
+def test_generator_arguments_and_refusals():
+    model = small()
+    model.compile("sgd", "mse")
+    generator_options = {"workers": 4, "use_multiprocessing": True, "max_queue_size": 3}
+    history = model.fit(X, Y2, validation_data=(X, Y2), validation_steps=1, batch_size=2,
+                        verbose=0, **generator_options)  # fmt: skip
+    assert history.history["val_loss"][0] == pytest.approx(
+        model.evaluate(X[:2], Y2[:2], verbose=0), rel=1e-6
+    )
+    with pytest.raises(ValueError, match=r"^`steps_per_epoch` is not supported"):
+        model.fit(X, Y2, steps_per_epoch=2, verbose=0)
+    with pytest.raises(ValueError, match=r"generators, Sequences, datasets .* not supported"):
+        model.fit(((x, y) for x, y in zip(X, Y2)), verbose=0)

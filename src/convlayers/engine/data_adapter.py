@@ -36,8 +36,16 @@ __all__ = [
 
 
 def _to_tensor(value: Any, dtype: torch.dtype) -> torch.Tensor:
-    tensor = value if isinstance(value, torch.Tensor) else torch.as_tensor(np.asarray(value))
-    return tensor.to(dtype) if tensor.is_floating_point() else tensor
+    if not isinstance(value, torch.Tensor):
+        array = np.asarray(value)
+        if array.dtype == object:
+            raise ValueError(
+                "The data must be arrays or tensors (lists or dicts of them); generators, "
+                "Sequences, datasets and ragged lists are not supported. "
+                f"Received: {type(value).__name__} {value!r:.80}"
+            )
+        value = torch.as_tensor(array)
+    return value.to(dtype) if value.is_floating_point() else value
 
 
 def to_tensors(data: Any, dtype: torch.dtype) -> Any:

@@ -115,8 +115,13 @@ class LoopsMixin:
         class_weight: Mapping[int, float] | None = None,
         sample_weight: Any = None,
         initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
+        validation_steps: int | None = None,
         validation_batch_size: int | None = None,
         validation_freq: int | Sequence[int] = 1,
+        max_queue_size: int = 10,
+        workers: int = 1,
+        use_multiprocessing: bool = False,
     ) -> History:
         """Train for ``epochs`` epochs on ``(x, y)`` in batches; returns the History.
 
@@ -126,9 +131,17 @@ class LoopsMixin:
         ``validation_data=(x, y)`` or ``(x, y, sample_weight)``, or ``validation_split``
         (the last fraction of the data, before shuffling), adds ``val_*`` logs every
         ``validation_freq`` epochs. ``verbose``: 0 quiet, 1 a progress bar, 2 a line
-        per epoch. ``shuffle``: a new order of the samples each epoch.
+        per epoch. ``shuffle``: a new order of the samples each epoch. ``validation_steps``
+        limits the validation batches. ``max_queue_size``, ``workers`` and
+        ``use_multiprocessing`` concern generators in Keras; ``fit`` takes arrays, for which
+        tf-keras does not use them either. ``steps_per_epoch`` is refused.
         """
         self._assert_compiled()
+        if steps_per_epoch is not None:
+            raise ValueError(
+                "`steps_per_epoch` is not supported: fit takes arrays and runs all their "
+                f"batches each epoch. Received: steps_per_epoch={steps_per_epoch!r}"
+            )
         verbose = _verbosity(verbose)
         batch_size = _batch_size(batch_size)
         if not 0 <= validation_split < 1:
@@ -168,7 +181,8 @@ class LoopsMixin:
             if validation_data is not None and _should_eval(epoch, validation_freq):
                 val_logs = self.evaluate(
                     val_x, val_y, batch_size=validation_batch_size or batch_size,
-                    verbose=0, sample_weight=val_sw, callbacks=callbacks, return_dict=True,
+                    verbose=0, sample_weight=val_sw, steps=validation_steps,
+                    callbacks=callbacks, return_dict=True,
                 )  # fmt: skip
                 epoch_logs.update({f"val_{key}": value for key, value in val_logs.items()})
             callbacks.on_epoch_end(epoch, epoch_logs)
