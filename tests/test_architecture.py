@@ -18,6 +18,10 @@ FORBIDDEN = [
     ("convlayers.symbolic", "convlayers.layers"),
     ("convlayers.symbolic", "convlayers.engine"),
     ("convlayers.conv_arithmetic", "convlayers."),
+    ("convlayers.partition_arithmetic", "convlayers."),
+    ("convlayers.layers", "convlayers.compat"),
+    ("convlayers.engine", "convlayers.compat"),
+    ("convlayers.ops", "convlayers.compat"),
 ]
 
 

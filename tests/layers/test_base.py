@@ -178,7 +178,14 @@ def test_unique_names_and_explicit_name():
     names = [convlayers.Conv1D(1, 1).name for _ in range(3)]
     assert names == ["conv1d", "conv1d_1", "conv1d_2"]
     assert convlayers.Conv1D(1, 1, name="encoder").name == "encoder"
-    assert Scale().name == "scale" and Scale().scope_name == "scale_1"
+    unused = Scale()
+    assert unused.name == "scale"
+    with pytest.raises(
+        ValueError, match=r'^No name available for layer scope because the layer "scale_1"'
+    ):
+        _ = Scale().scope_name
+    unused(torch.ones(1, 2))
+    assert unused.scope_name == "scale"
     convlayers.clear_session()
     assert convlayers.Conv1D(1, 1).name == "conv1d"
 
@@ -252,7 +259,10 @@ def test_call_returning_none_is_an_error():
 
 
 def test_graph_is_not_available_in_eager_use():
-    with pytest.raises(RuntimeError, match="deprecated"):
+    with (
+        pytest.warns(UserWarning, match="deprecated"),
+        pytest.raises(RuntimeError, match=r"^Layer\.graph not supported when executing eagerly"),
+    ):
         _ = convlayers.Conv1D(1, 1).graph
 
 
@@ -263,8 +273,8 @@ def test_add_weight_errors():
         layer.add_weight("w", (2,))
     with pytest.raises(ValueError, match="Received: name='a/b'"):
         layer.add_weight("a/b", (2,))
-    with pytest.raises(NotImplementedError, match="partitioner"):
-        layer.add_weight("v", (2,), partitioner=lambda shape, dtype: [1])
+    partitioned = layer.add_weight("v", (2,), partitioner=lambda shape, dtype: [2])
+    assert [tuple(shard.shape) for shard in partitioned] == [(1,), (1,)]
     assert layer.add_variable("u", (2, 3)).shape == (2, 3)
 
 
