@@ -200,12 +200,15 @@ class LoopsMixin:
         sample_weight: Any = None,
         steps: int | None = None,
         callbacks: Sequence[Callback] | None = None,
+        max_queue_size: int = 10,
+        workers: int = 1,
+        use_multiprocessing: bool = False,
         return_dict: bool = False,
     ) -> Any:
         """The loss (regularization included) and metrics over ``(x, y)`` in eval mode,
         as the mean over all batches: a float, ``[loss, *metrics]`` in
         ``metrics_names`` order, or a dict with ``return_dict=True``. ``steps`` limits
-        the number of batches."""
+        the number of batches; the generator options are accepted as in ``fit``."""
         self._assert_compiled()
         verbose = _verbosity(verbose)
         batch_size = _batch_size(batch_size)
@@ -233,9 +236,13 @@ class LoopsMixin:
         verbose: int | str = "auto",
         steps: int | None = None,
         callbacks: Sequence[Callback] | None = None,
+        max_queue_size: int = 10,
+        workers: int = 1,
+        use_multiprocessing: bool = False,
     ) -> Any:
         """The model's outputs on ``x`` in eval mode, batched, as NumPy arrays (a list for
-        several outputs); prints a progress bar unless ``verbose=0``."""
+        several outputs); prints a progress bar unless ``verbose=0``. The generator
+        options are accepted as in ``fit``."""
         verbose = _verbosity(verbose)
         batch_size = _batch_size(batch_size)
         x = data_adapter.to_tensors(x, self._torch_dtype)
