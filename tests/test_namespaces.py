@@ -33,6 +33,21 @@ REQUIRED = {
     "constraints": ["max_norm", "MaxNorm", "unit_norm", "non_neg", "min_max_norm", "get"],
     "initializers": ["glorot_uniform", "he_normal", "Constant", "get"],
     "regularizers": ["l1", "l2", "l1_l2", "L1L2", "get"],
+    "losses": [
+        "Loss", "MeanSquaredError", "BinaryCrossentropy", "CategoricalCrossentropy",
+        "SparseCategoricalCrossentropy", "Huber", "mse", "mae", "categorical_crossentropy",
+        "Reduction", "get", "serialize", "deserialize",
+    ],
+    "metrics": [
+        "Metric", "Mean", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy",
+        "CategoricalAccuracy", "SparseCategoricalAccuracy", "AUC", "Precision", "Recall",
+        "RootMeanSquaredError", "mse", "binary_accuracy", "get",
+    ],
+    "callbacks": [
+        "Callback", "CallbackList", "History", "EarlyStopping", "ModelCheckpoint",
+        "LearningRateScheduler", "ReduceLROnPlateau", "CSVLogger", "TerminateOnNaN",
+        "LambdaCallback", "ProgbarLogger",
+    ],
 }  # fmt: skip
 
 
