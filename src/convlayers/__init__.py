@@ -8,18 +8,20 @@ torch.Size([2, 6, 16])
 from . import (
     activations,
     backend,
+    callbacks,
     compat,
     config,
     constraints,
     initializers,
     layers,
+    losses,
+    metrics,
     models,
     optimizers,
     regularizers,
     saving,
     utils,
 )
-from .engine import callbacks, losses, metrics
 from .engine.functional import Model
 from .engine.sequential import Sequential
 from .layers import (

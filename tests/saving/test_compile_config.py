@@ -11,18 +11,17 @@ import convlayers
 from convlayers.saving.compile_config import read_compile_config, write_compile_config
 
 
-def test_tf_keras_training_config_reads_by_name():
+def test_tf_keras_training_config_restores_the_optimizer_and_the_names():
     with h5py.File(FOLDER / "tfk_conv1d_seq.h5") as handle:
-        spec = read_compile_config(json.loads(handle.attrs["training_config"]))
-    assert (spec.optimizer, spec.loss, spec.metrics, spec.ignored) == (
-        "adam",
-        "categorical_crossentropy",
-        ["accuracy"],
-        [],
-    )
+        config = json.loads(handle.attrs["training_config"])
+    spec = read_compile_config(config)
+    assert isinstance(spec.optimizer, convlayers.optimizers.Adam)
+    written = config["optimizer_config"]["config"]
+    assert spec.optimizer.get_config() == {**written, "name": written["name"]}
+    assert (spec.loss, spec.metrics, spec.ignored) == ("categorical_crossentropy", ["accuracy"], [])
 
 
-def test_settings_a_name_cannot_carry_are_listed():
+def test_settings_that_are_not_restored_are_listed():
     spec = read_compile_config(
         {
             "optimizer": {
@@ -38,14 +37,9 @@ def test_settings_a_name_cannot_carry_are_listed():
             "steps_per_execution": 1,
         }
     )  # fmt: skip
-    assert spec.optimizer == "adam"
+    assert spec.optimizer.learning_rate == pytest.approx(0.01)  # restored with its settings
     assert spec.loss == "categorical_crossentropy"
-    assert spec.ignored == [
-        "optimizer learning_rate=0.01",
-        "loss from_logits=True",
-        "weighted_metrics=['mae']",
-        "jit_compile=True",
-    ]
+    assert spec.ignored == ["loss from_logits=True", "weighted_metrics=['mae']", "jit_compile=True"]
 
 
 def _with_training_config(tmp_path, change):
@@ -57,23 +51,21 @@ def _with_training_config(tmp_path, change):
     return path
 
 
-def test_a_learning_rate_that_is_not_restored_is_named_in_a_warning(tmp_path):
+def test_the_optimizer_settings_of_the_file_are_restored(tmp_path):
     def change(config):
         config["optimizer_config"]["config"]["learning_rate"] = 0.5
+        config["optimizer_config"]["config"]["momentum"] = 0.25
 
     path = _with_training_config(tmp_path, change)
-    with pytest.warns(UserWarning, match=r"not restored: optimizer learning_rate=0.5\. Call"):
-        model = convlayers.load_model(path)
-    assert model.compiled
-    with pytest.warns(UserWarning, match="learning_rate"):
-        model = convlayers.load_model(path)
-    model.compile("sgd", "mse")  # the user sets it again
+    model = convlayers.load_model(path)
+    assert model.compiled and type(model.optimizer) is convlayers.optimizers.SGD
+    assert (float(model.optimizer.learning_rate), model.optimizer.momentum) == (0.5, 0.25)
     assert convlayers.load_model(path, compile=False).compiled is False
 
 
 def test_an_unknown_optimizer_leaves_the_model_uncompiled_with_a_warning(tmp_path):
     def change(config):
-        config["optimizer_config"]["class_name"] = "Custom>Nadam"
+        config["optimizer_config"]["class_name"] = "Custom>Shampoo"  # no such optimizer
 
     path = _with_training_config(tmp_path, change)
     with pytest.warns(UserWarning, match="everything: the model is not compiled"):
@@ -91,7 +83,7 @@ def test_saved_optimizer_state_is_named_in_a_warning(tmp_path):
         convlayers.load_model(path)
 
 
-def test_compile_names_are_written_and_anything_else_is_not():
+def test_keras_optimizers_and_names_are_written_and_anything_else_is_not():
     model = convlayers.Sequential([convlayers.Dense(2, input_shape=(3,))])
     assert write_compile_config(model, legacy=True) is None
     model.compile("rmsprop", "mse", metrics=["mae"])
@@ -100,8 +92,11 @@ def test_compile_names_are_written_and_anything_else_is_not():
     assert legacy["optimizer_config"]["config"]["rho"] == 0.9
     assert (legacy["loss"], legacy["metrics"]) == ("mse", ["mae"])
     assert write_compile_config(model, legacy=False)["optimizer"] == "rmsprop"
+    model.compile(convlayers.optimizers.SGD(0.3, momentum=0.5), "mse")
+    written = write_compile_config(model, legacy=False)["optimizer"]
+    assert written["class_name"] == "SGD" and written["config"]["momentum"] == 0.5
     model.compile(torch.optim.Adam, "mse")
-    with pytest.warns(UserWarning, match="is not saved: .*are not Keras names"):
+    with pytest.warns(UserWarning, match="is not saved: .*are not Keras optimizers or names"):
         assert write_compile_config(model, legacy=False) is None
 
 

@@ -55,6 +55,9 @@ def serialize(optimizer: Optimizer | None) -> dict[str, Any] | None:
     return serialize_custom(optimizer, "optimizer")
 
 
+_KERAS3_OFF = ("loss_scale_factor", "gradient_accumulation_steps")
+
+
 def deserialize(
     config: Mapping[str, Any], custom_objects: Mapping[str, Any] | None = None
 ) -> Optimizer:
@@ -67,8 +70,13 @@ def deserialize(
     name, inner = config["class_name"], dict(config.get("config") or {})
     if inner.get("is_legacy_optimizer", True) and inner.get("decay") == 0:
         del inner["decay"]  # a legacy optimizer's config; a decay of 0 means none
+    for key in _KERAS3_OFF:  # Keras 3 writes these; unset, they mean what tf-keras does
+        if key in inner and inner[key] is None:
+            del inner[key]
     if custom_objects and name in custom_objects:
         return custom_objects[name].from_config(inner)
+    if name.startswith("Custom>") and name[7:].lower() in _CLASSES:
+        name = name[7:]  # tf-keras 2.21 registers its own optimizers as 'Custom>Adam'...
     if name.lower() not in _CLASSES:
         raise ValueError(
             f"Unknown optimizer: '{name}'. Please ensure you are using a "

@@ -5,13 +5,14 @@ tf-keras ``.h5`` files hold it in the ``training_config`` attribute (``optimizer
 ``loss``, ``metrics``, ``loss_weights``, ``weighted_metrics``); ``.keras`` files in
 ``compile_config`` (``optimizer``, ``loss``, ``metrics``, ``loss_weights``,
 ``weighted_metrics``, ``run_eagerly``, ``steps_per_execution``, ``jit_compile``). The
-optimizer, the loss(es), the metrics and loss weights are restored by name; every other
-setting that would change training (a learning rate other than Keras' default,
-``from_logits=True``, weighted metrics, ...) is named in one warning and not restored.
+optimizer is restored with all its settings (``convlayers.optimizers`` has tf-keras's);
+the loss(es), the metrics and loss weights by name; every other setting that would
+change training (``from_logits=True``, weighted metrics, ...) is named in one warning and
+not restored.
 
 >>> spec = read_compile_config({"optimizer": "adam", "loss": "mse", "metrics": ["mae"]})
->>> spec.optimizer, spec.loss, spec.metrics, spec.ignored
-('adam', 'mse', ['mae'], [])
+>>> type(spec.optimizer).__name__, spec.loss, spec.metrics, spec.ignored
+('Adam', 'mse', ['mae'], [])
 """
 
 from __future__ import annotations
@@ -22,42 +23,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import optimizers
 from ..naming import to_snake_case
 
 __all__ = ["CompileSpec", "read_compile_config", "restore_compile", "write_compile_config"]
 
-# Keras' defaults of the optimizers ``compile`` knows by name: what a name alone restores.
-OPTIMIZER_DEFAULTS: dict[str, dict[str, Any]] = {
-    "adam": {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7,
-             "amsgrad": False},
-    "sgd": {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False},
-    "rmsprop": {"learning_rate": 0.001, "rho": 0.9, "momentum": 0.0, "epsilon": 1e-7,
-                "centered": False, "ema_overwrite_frequency": 100},
-    "adagrad": {"learning_rate": 0.001, "initial_accumulator_value": 0.1, "epsilon": 1e-7},
-}  # fmt: skip
-# Settings every Keras optimizer config carries, at their "off" values.
-_OPTIMIZER_COMMON = {
-    "weight_decay": None,
-    "clipnorm": None,
-    "global_clipnorm": None,
-    "clipvalue": None,
-    "use_ema": False,
-    "ema_momentum": 0.99,
-    "ema_overwrite_frequency": None,
-    "loss_scale_factor": None,
-    "gradient_accumulation_steps": None,
-    "decay": 0.0,
-}
-_OPTIMIZER_ANY = ("name", "jit_compile", "is_legacy_optimizer")
-_TF_KERAS_COMMON = (  # the common settings tf-keras 2.21 writes, in its order
-    "weight_decay",
-    "clipnorm",
-    "global_clipnorm",
-    "clipvalue",
-    "use_ema",
-    "ema_momentum",
-    "ema_overwrite_frequency",
-)
 _LOSS_DEFAULTS = {
     "from_logits": False,
     "label_smoothing": 0.0,
@@ -99,20 +69,12 @@ def _same(value: Any, default: Any) -> bool:
 
 
 def _optimizer(config: Any, ignored: list[str]) -> Any:
-    if isinstance(config, str):
-        return config.lower()
-    if not isinstance(config, Mapping) or not isinstance(config.get("class_name"), str):
-        ignored.append(f"optimizer={config!r}")
+    """The optimizer a name or an optimizer config describes, with all its settings."""
+    try:
+        return optimizers.get(config.lower() if isinstance(config, str) else config)
+    except (ValueError, TypeError) as error:
+        ignored.append(f"optimizer={config!r} ({error})")
         return None
-    name = config["class_name"].split(">")[-1].lower()
-    defaults = {**_OPTIMIZER_COMMON, **OPTIMIZER_DEFAULTS.get(name, {})}
-    settings = dict(config.get("config") or {})
-    if not settings.get("use_ema"):  # the moving-average settings are unused
-        settings = {k: v for k, v in settings.items() if not k.startswith("ema_")}
-    for key, value in settings.items():
-        if key not in _OPTIMIZER_ANY and not (key in defaults and _same(value, defaults[key])):
-            ignored.append(f"optimizer {key}={value!r}")
-    return name
 
 
 def _loss(config: Any, ignored: list[str]) -> Any:
@@ -212,42 +174,48 @@ def restore_compile(model: Any, config: Mapping[str, Any], optimizer_state: int 
 
 def write_compile_config(model: Any, legacy: bool) -> dict[str, Any] | None:
     """The compile information of ``model`` as tf-keras writes it (``training_config`` when
-    ``legacy``, else ``compile_config``); None, with a warning, when it is not all Keras
-    names (a torch optimizer, a loss function...)."""
+    ``legacy``, else ``compile_config``); None, with a warning, when it cannot be written
+    (a torch optimizer, a loss function...)."""
     if not getattr(model, "compiled", False):
         return None
-    optimizer = getattr(model, "_optimizer_spec", None)
+    optimizer = model.optimizer if model.optimizer is not None else model._optimizer_spec
+    if isinstance(optimizer, str | Mapping):
+        optimizer = optimizers.get(optimizer)
     losses = list(getattr(model, "_loss_specs", []) or [])
     metrics = list(getattr(model, "_metric_specs", []) or []) or None
-    named = [optimizer, *losses, *(metrics or [])]
-    if not all(isinstance(item, str) for item in named):
-        unnamed = [item for item in named if not isinstance(item, str)]
+    unnamed = [item for item in [*losses, *(metrics or [])] if not isinstance(item, str)]
+    if not isinstance(optimizer, optimizers.Optimizer):
+        unnamed.insert(0, optimizer)
+    if unnamed:
         warnings.warn(
             f"The compile information of model {model.name!r} is not saved: {unnamed!r} "
-            "are not Keras names, which is all a file can hold.",
+            "are not Keras optimizers or names, which is all a file can hold.",
             UserWarning,
             stacklevel=3,
         )
         return None
     loss: Any = losses[0] if len(losses) == 1 else losses
     loss_weights = getattr(model, "_loss_weights", None)
-    key = optimizer.lower()
-    if not legacy:
+    entry = optimizers.serialize(optimizer)
+    if not legacy:  # as tf-keras: the optimizer as compile was given it (a name stays one)
+        spec = model._optimizer_spec
         return {
-            "optimizer": key, "loss": loss, "metrics": metrics, "loss_weights": loss_weights,
-            "weighted_metrics": None, "run_eagerly": None, "steps_per_execution": None,
+            "optimizer": spec.lower() if isinstance(spec, str) else entry,
+            "loss": loss,
+            "metrics": metrics,
+            "loss_weights": loss_weights,
+            "weighted_metrics": None,
+            "run_eagerly": None,
+            "steps_per_execution": None,
             "jit_compile": None,
-        }  # fmt: skip
-    class_name = {"sgd": "SGD", "rmsprop": "RMSprop"}.get(key, key.capitalize())
-    common = {k: v for k, v in _OPTIMIZER_COMMON.items() if k in _TF_KERAS_COMMON}
-    settings = {"name": class_name, **common, "jit_compile": False, "is_legacy_optimizer": False}
+        }
     return {
         "loss": loss,
         "metrics": metrics,
         "weighted_metrics": None,
         "loss_weights": loss_weights,
-        "optimizer_config": {
-            "class_name": f"Custom>{class_name}",  # as tf-keras 2.21 names its optimizers
-            "config": {**settings, **OPTIMIZER_DEFAULTS.get(key, {})},
+        "optimizer_config": {  # as tf-keras 2.21 names its optimizers in .h5 files
+            "class_name": f"Custom>{entry['class_name']}",
+            "config": entry["config"],
         },
     }
