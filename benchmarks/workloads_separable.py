@@ -11,29 +11,7 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from harness import Candidate, Workload
-
-import convlayers
-
-
-def _ours(cls, shape, filters, k, **kwargs):
-    def make() -> Candidate:
-        layer = cls(filters, k, **kwargs)
-        layer.build(shape)
-        return Candidate(layer, list(layer.parameters()))
-
-    return make
-
-
-def _keras3(name, shape, filters, k, **kwargs):
-    def make() -> Candidate:
-        import keras
-
-        layer = getattr(keras.layers, name)(filters, k, **kwargs)
-        layer.build(shape)
-        return Candidate(layer, [v.value for v in layer.weights])
-
-    return make
+from harness import Candidate, LayerSpec, Workload
 
 
 def _weights(channels, filters, k, rank):
@@ -93,25 +71,28 @@ def workloads() -> list[Workload]:
         Workload(
             "separable1d-a",
             "SeparableConv1D same, 32x1024, 64->128, k5",
-            a,
-            _ours(convlayers.SeparableConv1D, a, 128, 5, padding="same"),
+            LayerSpec("SeparableConv1D", dict(filters=128, kernel_size=5, padding="same"), a),
             {
                 "grouped+1x1-cf": _raw_channels_first(64, 128, 5, 1),
                 "grouped+1x1-cl": _raw_channels_last(64, 128, 5, 1, "conv"),
                 "grouped-cl+addmm": _raw_channels_last(64, 128, 5, 1, "addmm"),
             },
-            _keras3("SeparableConv1D", a, 128, 5, padding="same"),
+            tfkeras=("separable1d-a", ({},)),
         ),
         Workload(
             "separable2d-b",
             "SeparableConv2D same, 16x64x64, 32->64, 3x3",
-            b,
-            _ours(convlayers.SeparableConv2D, b, 64, 3, padding="same"),
+            LayerSpec("SeparableConv2D", dict(filters=64, kernel_size=3, padding="same"), b),
             {
                 "grouped+1x1-cf": _raw_channels_first(32, 64, 3, 2),
                 "grouped+1x1-cl": _raw_channels_last(32, 64, 3, 2, "conv"),
                 "grouped-cl+addmm": _raw_channels_last(32, 64, 3, 2, "addmm"),
             },
-            _keras3("SeparableConv2D", b, 64, 3, padding="same"),
+            tfkeras=("separable2d-b", ({},)),
+            notes={
+                "train": "Training against Keras 3 is bounded by memory traffic: the depthwise "
+                "step's input and output gradients stream through DRAM in every variant "
+                "(`NOTES_separable.md`)."
+            },
         ),
     ]
