@@ -32,3 +32,21 @@ def check_against_fixture(layer, case, rtol: float = RTOL_FLOAT32) -> None:
         if f"dw/{name}" in arrays:
             grad = weight.grad if weight.grad is not None else torch.zeros_like(weight)
             assert relative_l2(grad, arrays[f"dw/{name}"]) <= rtol, f"gradient of {name}"
+
+
+def reference_error(recorded: str) -> tuple[str, str]:
+    """``(exception type, message)`` of an error a fixture recorded as ``"Type: message"``,
+    without tf-keras' "Exception encountered when calling layer ..." wrapping."""
+    kind, _, message = recorded.partition(": ")
+    if message.startswith("Exception encountered when calling layer"):
+        message = message.split("\n\n")[1]
+    return kind, message.strip()
+
+
+def to_tuples(value):
+    """JSON lists back to the tuples a reference call was made with."""
+    if isinstance(value, list):
+        return tuple(to_tuples(v) for v in value)
+    if isinstance(value, dict):
+        return {k: to_tuples(v) for k, v in value.items()}
+    return value

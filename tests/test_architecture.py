@@ -17,7 +17,12 @@ FORBIDDEN = [
     ("convlayers.layers", "convlayers.engine"),
     ("convlayers.symbolic", "convlayers.layers"),
     ("convlayers.symbolic", "convlayers.engine"),
+    ("convlayers.saving", "convlayers.engine"),
     ("convlayers.conv_arithmetic", "convlayers."),
+    ("convlayers.partition_arithmetic", "convlayers."),
+    ("convlayers.layers", "convlayers.compat"),
+    ("convlayers.engine", "convlayers.compat"),
+    ("convlayers.ops", "convlayers.compat"),
 ]
 
 

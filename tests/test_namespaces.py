@@ -19,7 +19,11 @@ REQUIRED = {
         "Dense", "Flatten", "Reshape", "Dropout", "Activation", "InputLayer",
         "Convolution1D", "Convolution2D", "SeparableConvolution1D", "SeparableConvolution2D",
     ],
-    "models": ["Model", "Sequential", "clone_model", "model_from_config", "model_from_json"],
+    "models": [
+        "Model", "Sequential", "clone_model", "model_from_config", "model_from_json",
+        "load_model", "save_model",
+    ],
+    "optimizers": ["Adam", "SGD", "RMSprop", "Adagrad", "get", "serialize", "deserialize"],
     "backend": [
         "square", "log", "clip", "epsilon", "image_data_format", "set_image_data_format",
         "int_shape", "mean", "sum", "floatx", "get_value", "set_value", "clear_session",
@@ -29,6 +33,21 @@ REQUIRED = {
     "constraints": ["max_norm", "MaxNorm", "unit_norm", "non_neg", "min_max_norm", "get"],
     "initializers": ["glorot_uniform", "he_normal", "Constant", "get"],
     "regularizers": ["l1", "l2", "l1_l2", "L1L2", "get"],
+    "losses": [
+        "Loss", "MeanSquaredError", "BinaryCrossentropy", "CategoricalCrossentropy",
+        "SparseCategoricalCrossentropy", "Huber", "mse", "mae", "categorical_crossentropy",
+        "Reduction", "get", "serialize", "deserialize",
+    ],
+    "metrics": [
+        "Metric", "Mean", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy",
+        "CategoricalAccuracy", "SparseCategoricalAccuracy", "AUC", "Precision", "Recall",
+        "RootMeanSquaredError", "mse", "binary_accuracy", "get",
+    ],
+    "callbacks": [
+        "Callback", "CallbackList", "History", "EarlyStopping", "ModelCheckpoint",
+        "LearningRateScheduler", "ReduceLROnPlateau", "CSVLogger", "TerminateOnNaN",
+        "LambdaCallback", "ProgbarLogger",
+    ],
 }  # fmt: skip
 
 
@@ -44,6 +63,7 @@ def test_namespace_is_an_importable_module_with_the_required_names(namespace):
 EXTRAS = {
     "activations": {"leaky_relu", "log_softmax", "relu6", "silu"},  # Keras 3's activations
     "initializers": {"compute_fans"},  # the fan rule the initializers share, for tests
+    "optimizers": {"schedules"},  # a submodule there, as tf.keras.optimizers.schedules
 }
 
 

@@ -195,3 +195,38 @@ def run_case(family, case_id, layer_cls, kwargs, input_shape, notes="", aux_fn=N
         "arrays": arrays,
     }
     return case, None
+
+
+def run_merge_case(family, case_id, layer_cls, kwargs, input_shapes, notes="", inputs=None):
+    """Call a multi-input layer (a merge layer) on seeded inputs, forward and backward.
+
+    ``inputs`` may give the input arrays (e.g. with ties); otherwise they are N(0, 1).
+    Arrays: ``x<i>`` inputs, ``g`` cotangent, ``y`` output, ``dx<i>`` input gradients.
+    """
+    tf_keras.backend.clear_session()
+    rng = np.random.default_rng(seed_for(family, case_id))
+    if inputs is None:
+        inputs = [rng.standard_normal(s).astype(np.float32) for s in input_shapes]
+    layer = layer_cls(**kwargs)
+    xs = [tf.constant(x) for x in inputs]
+    with tf.GradientTape() as tape:
+        for x in xs:
+            tape.watch(x)
+        y = layer(xs)
+        g = tf.constant(rng.standard_normal(y.shape).astype(np.float32))
+        loss = tf.reduce_sum(y * g)
+    grads = tape.gradient(loss, xs)
+    arrays = {f"x{i}": x for i, x in enumerate(inputs)}
+    arrays.update({"g": g.numpy(), "y": y.numpy()})
+    arrays.update({f"dx{i}": tf.convert_to_tensor(d).numpy() for i, d in enumerate(grads)})
+    return {
+        "id": case_id,
+        "layer": layer_cls.__name__,
+        "config": jsonify(layer.get_config()),
+        "input_shape": [list(s) for s in input_shapes],
+        "output_shape": list(y.shape),
+        "weight_names": [],
+        "trainable_weight_names": [],
+        "notes": notes,
+        "arrays": arrays,
+    }

@@ -73,8 +73,16 @@ def _expm1_negative(x: torch.Tensor) -> torch.Tensor:
     return torch.exp(torch.clamp(x, max=0)) - 1
 
 
+def _keeping_logits(output: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    """``output`` with ``logits`` attached as ``output._keras_logits``: as in tf-keras, the
+    crossentropy losses then compute from the logits (nothing is clipped)."""
+    output._keras_logits = logits
+    return output
+
+
 def softmax(x: torch.Tensor, axis: int | tuple[int, ...] = -1) -> torch.Tensor:
     """``exp(x) / sum(exp(x))`` over ``axis`` (an int or a tuple); rank must be >= 2.
+    The result keeps ``x`` as its ``_keras_logits`` (see ``convlayers.losses``).
 
     >>> softmax(torch.tensor([[0.0, 0.0]]))
     tensor([[0.5000, 0.5000]])
@@ -82,10 +90,10 @@ def softmax(x: torch.Tensor, axis: int | tuple[int, ...] = -1) -> torch.Tensor:
     if x.ndim <= 1:
         raise argument_error("x", "a tensor of rank >= 2 for softmax", tuple(x.shape))
     if isinstance(axis, int):
-        return torch.softmax(x, dim=axis)
+        return _keeping_logits(torch.softmax(x, dim=axis), x)
     dims = tuple(axis)
     numerator = torch.exp(x - torch.amax(x, dim=dims, keepdim=True))
-    return numerator / numerator.sum(dim=dims, keepdim=True)
+    return _keeping_logits(numerator / numerator.sum(dim=dims, keepdim=True), x)
 
 
 def log_softmax(x: torch.Tensor, axis: int = -1) -> torch.Tensor:
@@ -213,12 +221,12 @@ def tanh(x: torch.Tensor) -> torch.Tensor:
 
 
 def sigmoid(x: torch.Tensor) -> torch.Tensor:
-    """``1 / (1 + exp(-x))``.
+    """``1 / (1 + exp(-x))``; the result keeps ``x`` as its ``_keras_logits``.
 
     >>> sigmoid(torch.tensor([0.0]))
     tensor([0.5000])
     """
-    return torch.sigmoid(x)
+    return _keeping_logits(torch.sigmoid(x), x)
 
 
 def exponential(x: torch.Tensor) -> torch.Tensor:

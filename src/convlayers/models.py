@@ -1,7 +1,7 @@
 """``convlayers.models``: the Keras model classes and the functions that rebuild models.
 
-``from tensorflow.keras.models import Model, Sequential`` becomes
-``from convlayers.models import Model, Sequential``.
+``from tensorflow.keras.models import Model, Sequential, load_model`` becomes
+``from convlayers.models import Model, Sequential, load_model``.
 
 >>> import convlayers
 >>> from convlayers.models import Sequential, clone_model, model_from_json
@@ -23,8 +23,17 @@ from .engine.functional import Model
 from .engine.sequential import Sequential
 from .layers.base import Layer
 from .layers.registry import deserialize_layer, serialize_layer
+from .saving import load_model, save_model
 
-__all__ = ["Model", "Sequential", "clone_model", "model_from_config", "model_from_json"]
+__all__ = [
+    "Model",
+    "Sequential",
+    "clone_model",
+    "load_model",
+    "model_from_config",
+    "model_from_json",
+    "save_model",
+]
 
 
 def model_from_config(

@@ -7,6 +7,10 @@ layer's ``compute_output_shape``; nothing is computed. ``Sequential`` and the
 functional ``Model`` are built from these nodes. This module sits below the
 layers and knows nothing of them but the attributes it reads.
 
+Python operators on symbolic tensors (``x + y``, ``x * 2.0``, ``-x``, ``x[:, 1:3]``,
+comparisons) record nodes of layers too; which layer is the layers package's business:
+it installs the one handler with :func:`set_operator_handler` when it is imported.
+
 >>> SymbolicTensor((None, 10, 3))
 <SymbolicTensor shape=(None, 10, 3) dtype=float32>
 >>> flatten([1, (2, {"a": 3})])
@@ -18,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from .dtypes import standardize_dtype
+from .dtypes import dtype_name, standardize_dtype
 
 __all__ = [
     "KerasHistory",
@@ -27,10 +31,39 @@ __all__ = [
     "flatten",
     "is_symbolic",
     "map_structure",
+    "set_operator_handler",
     "shape_structure",
     "symbolic_call",
     "symbolic_outputs",
 ]
+
+# Computes ``operator(*operands)`` when an operand is symbolic; set by the layers package.
+_operator_handler: Callable[..., Any] | None = None
+
+
+def set_operator_handler(handler: Callable[..., Any]) -> None:
+    """Install ``handler(operator, *operands)``, which records the node of ``x + y``,
+    ``x[1:]``, ... (``operator`` is 'add', 'sub', 'mul', 'truediv', 'floordiv', 'mod',
+    'pow', 'neg', 'abs', 'gt', 'ge', 'lt', 'le' or 'getitem'; operands in Python order)."""
+    global _operator_handler
+    _operator_handler = handler
+
+
+def _operate(operator: str, *operands: Any) -> Any:
+    if _operator_handler is None:
+        raise TypeError(
+            f"Operator {operator!r} on a symbolic tensor needs the layers of convlayers: "
+            "import convlayers first."
+        )
+    return _operator_handler(operator, *operands)
+
+
+def _dtype(value: Any) -> str:
+    """A float dtype's Keras name; other dtypes (bool from a comparison) by their name."""
+    try:
+        return standardize_dtype(value)
+    except ValueError:
+        return dtype_name(value)
 
 
 class KerasHistory(NamedTuple):
@@ -52,6 +85,7 @@ class SymbolicTensor:
     """
 
     __slots__ = ("_keras_history", "_keras_mask", "dtype", "name", "shape")
+    __array_ufunc__ = None  # NumPy defers ``array + x`` to ``x.__radd__``
 
     def __init__(
         self,
@@ -60,7 +94,7 @@ class SymbolicTensor:
         name: str | None = None,
     ) -> None:
         self.shape = tuple(shape)
-        self.dtype = standardize_dtype(dtype)
+        self.dtype = _dtype(dtype)
         self.name = name
         self._keras_history: KerasHistory | None = None
         self._keras_mask: Any = None
@@ -89,6 +123,70 @@ class SymbolicTensor:
 
     def __iter__(self) -> Iterator[Any]:
         raise TypeError(f"A symbolic tensor cannot be iterated. Received: {self!r}")
+
+    # Operators record a node (see ``set_operator_handler``); ``==`` keeps identity.
+    def __add__(self, other: Any) -> Any:
+        return _operate("add", self, other)
+
+    def __radd__(self, other: Any) -> Any:
+        return _operate("add", other, self)
+
+    def __sub__(self, other: Any) -> Any:
+        return _operate("sub", self, other)
+
+    def __rsub__(self, other: Any) -> Any:
+        return _operate("sub", other, self)
+
+    def __mul__(self, other: Any) -> Any:
+        return _operate("mul", self, other)
+
+    def __rmul__(self, other: Any) -> Any:
+        return _operate("mul", other, self)
+
+    def __truediv__(self, other: Any) -> Any:
+        return _operate("truediv", self, other)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return _operate("truediv", other, self)
+
+    def __floordiv__(self, other: Any) -> Any:
+        return _operate("floordiv", self, other)
+
+    def __rfloordiv__(self, other: Any) -> Any:
+        return _operate("floordiv", other, self)
+
+    def __mod__(self, other: Any) -> Any:
+        return _operate("mod", self, other)
+
+    def __rmod__(self, other: Any) -> Any:
+        return _operate("mod", other, self)
+
+    def __pow__(self, other: Any) -> Any:
+        return _operate("pow", self, other)
+
+    def __rpow__(self, other: Any) -> Any:
+        return _operate("pow", other, self)
+
+    def __neg__(self) -> Any:
+        return _operate("neg", self)
+
+    def __abs__(self) -> Any:
+        return _operate("abs", self)
+
+    def __gt__(self, other: Any) -> Any:
+        return _operate("gt", self, other)
+
+    def __ge__(self, other: Any) -> Any:
+        return _operate("ge", self, other)
+
+    def __lt__(self, other: Any) -> Any:
+        return _operate("lt", self, other)
+
+    def __le__(self, other: Any) -> Any:
+        return _operate("le", self, other)
+
+    def __getitem__(self, key: Any) -> Any:
+        return _operate("getitem", self, key)
 
     @classmethod
     def __torch_function__(
@@ -134,10 +232,11 @@ def is_symbolic(structure: Any) -> bool:
 
 
 def shape_structure(structure: Any) -> Any:
-    """The shapes of the symbolic tensors in ``structure``: a tuple, or a list of them."""
+    """The shapes of the symbolic tensors in ``structure``: a tuple, or a list of them
+    (``None`` for a constant, e.g. the 2.0 of ``2.0 - x``)."""
     if isinstance(structure, (list, tuple)):
         return [shape_structure(item) for item in structure]
-    return structure.shape
+    return getattr(structure, "shape", None)
 
 
 class Node:
@@ -218,14 +317,15 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple[Any, ...], kwargs: dict[s
         )
     shapes = shape_structure(inputs)
     if not layer.built:
-        layer.build(shapes)
-        layer.built = True
+        layer._maybe_build(shapes)
     if layer.input_spec is not None:
         for tensor in leaves:
             layer.input_spec.check(layer.name, tensor)
     try:
         output_shapes = layer.compute_output_shape(shapes)
     except NotImplementedError as error:
+        if type(layer).compute_output_shape.__qualname__ != "Layer.compute_output_shape":
+            raise  # the layer's own refusal (e.g. a Lambda whose shape cannot be inferred)
         raise NotImplementedError(
             f"Layer {layer.name!r} ({type(layer).__name__}) was called on a symbolic input, "
             "which needs its `compute_output_shape(input_shape)`; implement it."

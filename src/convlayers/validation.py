@@ -28,6 +28,8 @@ from . import config
 __all__ = [
     "argument_error",
     "check_output_length",
+    "keras_data_format",
+    "keras_tuple",
     "normalize_data_format",
     "normalize_padding",
     "normalize_positive_int",
@@ -120,3 +122,49 @@ def check_output_length(
             f"{list(input_shape)} which would produce output shape with a zero or negative "
             f"value in a dimension (spatial output shape {lengths})."
         )
+
+
+def keras_tuple(value: Any, n: int, name: str, min_value: int = 1, label: str = "") -> tuple:
+    """``normalize_tuple`` with tf-keras's own refusal wording (``conv_utils.normalize_tuple``),
+    for arguments whose message code matches on: "The `padding` argument must be a tuple of
+    2 integers. Received: -1 including {-1} that does not satisfy the requirement `>= 0`."
+
+    ``label`` replaces ``name`` in the message (tf-keras says "1st entry of padding").
+
+    >>> keras_tuple(0, 2, "size")
+    Traceback (most recent call last):
+    ...
+    ValueError: The `size` argument must be a tuple of 2 integers. Received: 0 including {0} \
+that does not satisfy the requirement `> 0`.
+    """
+    try:
+        return normalize_tuple(value, n, name, min_value)
+    except ValueError:
+        pass
+    message = f"The `{label or name}` argument must be a tuple of {n} integers. Received: {value}"
+    values = (value,) * n if _is_int(value) else value
+    if isinstance(values, Iterable) and not isinstance(values, str):
+        values = tuple(values)
+        if len(values) == n and all(_is_int(v) for v in values):
+            bad = {v for v in values if v < min_value}
+            requirement = "> 0" if min_value == 1 else f">= {min_value}"
+            message += f" including {bad} that does not satisfy the requirement `{requirement}`."
+    raise ValueError(message)
+
+
+def keras_data_format(value: Any) -> str:
+    """``normalize_data_format`` with tf-keras's refusal wording (``conv_utils``):
+
+    >>> keras_data_format("channels_middle")
+    Traceback (most recent call last):
+    ...
+    ValueError: The `data_format` argument must be one of "channels_first", "channels_last". \
+Received: channels_middle
+    """
+    try:
+        return normalize_data_format(value)
+    except ValueError:
+        raise ValueError(
+            'The `data_format` argument must be one of "channels_first", "channels_last". '
+            f"Received: {value}"
+        ) from None

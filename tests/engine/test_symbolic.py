@@ -131,7 +131,10 @@ def test_input_layer_reports_list_shapes_like_keras():
 def test_graph_is_a_runtime_error_in_eager_use():
     layer = convlayers.Dense(2)
     layer(torch.ones(1, 2))
-    with pytest.raises(RuntimeError, match="deprecated"):
+    with (
+        pytest.warns(UserWarning, match=r"`Layer\.graph` is deprecated"),
+        pytest.raises(RuntimeError, match=r"^Layer\.graph not supported when executing eagerly"),
+    ):
         _ = layer.graph
 
 

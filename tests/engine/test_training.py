@@ -18,66 +18,16 @@ def classification_data(rng, n=128):
     return x, y
 
 
-# ---------------------------------------------------------------------- losses
-
-Y_TRUE = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
-Y_PROB = np.array([[0.2, 0.7, 0.1], [0.5, 0.25, 0.25]])
-UNNORMALIZED = np.array([[0.4, 1.4, 0.2], [1.0, 0.5, 0.5]])
-
-# values printed by tf-keras 2.21: tf_keras.losses.get(name)(y_true, y_pred) on these arrays
-REFERENCE = [
-    ("mse", Y_TRUE, Y_PROB, 0.08583333333333334),
-    ("mae", Y_TRUE, Y_PROB, 0.26666666666666666),
-    ("categorical_crossentropy", Y_TRUE, Y_PROB, 0.5249110622493388),
-    ("categorical_crossentropy", Y_TRUE, UNNORMALIZED, 0.5249110622493388),
-    ("binary_crossentropy", Y_TRUE, Y_PROB, 0.3256149151232362),
-    ("binary_crossentropy", np.array([[1.0]]), np.array([[0.0]]), 15.424948470398375),
-    ("sparse_categorical_crossentropy", np.array([1, 0]), Y_PROB, 0.5249110622493389),
-    ("sparse_categorical_crossentropy", np.array([1, 0]), UNNORMALIZED, 0.5815754486528439),
-]
-
-
-@pytest.mark.parametrize(("name", "y_true", "y_pred", "expected"), REFERENCE)
-def test_losses_by_name_match_the_reference(name, y_true, y_pred, expected):
-    got = losses.get(name)(torch.tensor(y_true), torch.tensor(y_pred))
-    assert float(got) == pytest.approx(expected, rel=1e-6)
-
-
-def test_losses_match_the_formulas():
-    mse = np.mean((Y_PROB - Y_TRUE) ** 2)
-    cce = -np.mean(np.log([0.7, 0.5]))
-    assert float(losses.get("mse")(torch.tensor(Y_TRUE), torch.tensor(Y_PROB))) == pytest.approx(
-        mse
-    )
-    got = losses.get("cce")(torch.tensor(Y_TRUE), torch.tensor(Y_PROB))
-    assert float(got) == pytest.approx(cce, rel=1e-6)
-
-
-def test_from_logits_losses():
-    logits = np.array([[2.0, -1.0, 0.5], [0.0, 0.3, -0.2]])
-    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
-    sparse = losses.SparseCategoricalCrossentropy(from_logits=True)
-    got = sparse(torch.tensor([2, 1]), torch.tensor(logits))
-    assert float(got) == pytest.approx(-(log_p[0, 2] + log_p[1, 1]) / 2, rel=1e-6)
-    assert float(got) == pytest.approx(1.297298925993203, rel=1e-6)  # tf-keras 2.21
-    z, t = np.array([[1.5], [-0.5]]), np.array([[1.0], [0.0]])
-    p = 1 / (1 + np.exp(-z))
-    expected = -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))
-    got = losses.BinaryCrossentropy(from_logits=True)(torch.tensor(t), torch.tensor(z))
-    assert float(got) == pytest.approx(expected, rel=1e-6)
-    assert float(got) == pytest.approx(0.33774513108142956, rel=1e-6)  # tf-keras 2.21
-
-
 # --------------------------------------------------------------------- compile
 
 
 @pytest.mark.parametrize(
     ("optimizer", "cls", "lr"),
     [
-        ("adam", torch.optim.Adam, 1e-3),
-        ("sgd", torch.optim.SGD, 0.01),
-        ("rmsprop", torch.optim.RMSprop, 1e-3),
-        ("adagrad", torch.optim.Adagrad, 1e-3),
+        ("adam", convlayers.optimizers.Adam, 1e-3),
+        ("sgd", convlayers.optimizers.SGD, 0.01),
+        ("rmsprop", convlayers.optimizers.RMSprop, 1e-3),
+        ("adagrad", convlayers.optimizers.Adagrad, 1e-3),
         (torch.optim.AdamW, torch.optim.AdamW, 1e-3),
     ],
 )
@@ -99,13 +49,14 @@ def test_optimizer_instance_is_used_as_is():
 def test_compile_errors():
     model = dense_model()
     with pytest.raises(
-        ValueError, match=r"`optimizer` must be one of .* Received: optimizer='adamax'"
+        ValueError, match=r"Unknown optimizer: 'adamx'\..* Received: optimizer='adamx'"
     ):
-        model.compile("adamax", "mse")
-    with pytest.raises(ValueError, match=r"`loss` must be one of .* Received: loss='hinge'"):
-        model.compile("sgd", "hinge")
-    with pytest.raises(ValueError, match="Received: metric='auc'"):
-        model.compile("sgd", "mse", metrics=["auc"])
+        model.compile("adamx", "mse")
+    with pytest.raises(ValueError, match=r"^Unknown loss function: 'hinj'\. .* loss='hinj'"):
+        model.compile("sgd", "hinj")
+        model.fit(np.ones((2, 3), np.float32), np.ones((2, 1), np.float32), verbose=0)
+    with pytest.raises(ValueError, match=r"^Unknown metric function: 'auc'.* metric='auc'"):
+        model.compile("sgd", "mse", metrics=["auc"])  # tf-keras knows 'AUC', not 'auc'
         model.fit(np.ones((2, 3), np.float32), np.ones((2, 1), np.float32), verbose=0)
     with pytest.raises(RuntimeError, match="You must compile your model"):
         dense_model().fit(np.ones((2, 3)), np.ones((2, 1)), verbose=0)
@@ -121,8 +72,8 @@ def test_compile_keras_options_are_checked_not_ignored():
         model.compile("sgd", "mse", jit_compile=True)
     with pytest.raises(ValueError, match="Received: steps_per_execution=4"):
         model.compile("sgd", "mse", steps_per_execution=4)
-    with pytest.raises(TypeError, match="unexpected keyword argument 'weighted_metrics'"):
-        model.compile("sgd", "mse", weighted_metrics=["mae"])
+    with pytest.raises(TypeError, match="unexpected keyword argument 'sample_weight_mode'"):
+        model.compile("sgd", "mse", sample_weight_mode="temporal")
 
 
 # ------------------------------------------------------------------------- fit
@@ -362,14 +313,14 @@ def test_several_outputs_get_one_loss_each_and_predict_returns_a_list(rng):
     data = rng.standard_normal((10, 4)).astype(np.float32)
     ya, yb = np.zeros((10, 2), np.float32), np.zeros((10, 1), np.float32)
     history = model.fit(data, [ya, yb], epochs=1, verbose=0)
-    assert set(history.history) == {"loss", "a_mae", "b_mae"}
+    assert list(history.history) == ["loss", "a_loss", "b_loss", "a_mae", "b_mae"]
     pred_a, pred_b = model.predict(data)
     expected = np.mean(pred_a**2) + np.mean(np.abs(pred_b))  # mse on a + mae on b, by hand
     assert model.evaluate(data, [ya, yb], return_dict=True)["loss"] == pytest.approx(
         expected, rel=1e-5
     )
-    with pytest.raises(ValueError, match=r"The model has 2 output\(s\) but 1 target array"):
-        model.evaluate(data, ya)
+    with pytest.raises(ValueError, match=r"`y` must have one entry per model output \(2: "):
+        model.evaluate(data, [ya])
 
 
 def test_progress_bar_shows_eta_during_an_epoch():

@@ -178,7 +178,14 @@ def test_unique_names_and_explicit_name():
     names = [convlayers.Conv1D(1, 1).name for _ in range(3)]
     assert names == ["conv1d", "conv1d_1", "conv1d_2"]
     assert convlayers.Conv1D(1, 1, name="encoder").name == "encoder"
-    assert Scale().name == "scale" and Scale().scope_name == "scale_1"
+    unused = Scale()
+    assert unused.name == "scale"
+    with pytest.raises(
+        ValueError, match=r'^No name available for layer scope because the layer "scale_1"'
+    ):
+        _ = Scale().scope_name
+    unused(torch.ones(1, 2))
+    assert unused.scope_name == "scale"
     convlayers.clear_session()
     assert convlayers.Conv1D(1, 1).name == "conv1d"
 
@@ -252,7 +259,10 @@ def test_call_returning_none_is_an_error():
 
 
 def test_graph_is_not_available_in_eager_use():
-    with pytest.raises(RuntimeError, match="deprecated"):
+    with (
+        pytest.warns(UserWarning, match="deprecated"),
+        pytest.raises(RuntimeError, match=r"^Layer\.graph not supported when executing eagerly"),
+    ):
         _ = convlayers.Conv1D(1, 1).graph
 
 
@@ -263,8 +273,8 @@ def test_add_weight_errors():
         layer.add_weight("w", (2,))
     with pytest.raises(ValueError, match="Received: name='a/b'"):
         layer.add_weight("a/b", (2,))
-    with pytest.raises(NotImplementedError, match="partitioner"):
-        layer.add_weight("v", (2,), partitioner=lambda shape, dtype: [1])
+    partitioned = layer.add_weight("v", (2,), partitioner=lambda shape, dtype: [2])
+    assert [tuple(shard.shape) for shard in partitioned] == [(1,), (1,)]
     assert layer.add_variable("u", (2, 3)).shape == (2, 3)
 
 
@@ -281,3 +291,20 @@ def test_state_dict_round_trip():
     other.load_state_dict(layer.state_dict())
     assert torch.equal(other.kernel, layer.kernel)
     assert list(layer.state_dict()) == ["kernel", "bias"]
+
+
+def test_weights_argument_sets_the_initial_weights_eagerly_and_symbolically():
+    kernel = np.arange(6, dtype=np.float32).reshape(3, 2)
+    bias = np.array([0.5, -0.5], np.float32)
+    eager = convlayers.Dense(2, weights=[kernel, bias])
+    torch.testing.assert_close(eager(torch.ones(1, 3)), torch.tensor([[6.5, 8.5]]))
+    model = convlayers.Sequential([convlayers.Dense(2, input_shape=(3,), weights=[kernel, bias])])
+    np.testing.assert_array_equal(model.layers[0].get_weights()[0], kernel)
+    with pytest.raises(ValueError, match="weight shape"):
+        convlayers.Dense(2, weights=[kernel.T, bias])(torch.ones(1, 3))
+
+
+def test_autocast_false_keeps_the_input_dtype():
+    layer = convlayers.Activation("relu", autocast=False)
+    assert layer(torch.ones(2, dtype=torch.float64)).dtype == torch.float64
+    assert convlayers.Activation("relu")(torch.ones(2, dtype=torch.float64)).dtype == torch.float32

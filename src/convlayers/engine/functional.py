@@ -25,13 +25,24 @@ from ..layers.base import Layer
 from ..layers.input_layer import InputLayer
 from ..layers.registry import deserialize_layer, register_builtin, serialize_layer
 from ..naming import unique_name
+from ..saving.model_mixin import SavingMixin
 from ..symbolic import Node, SymbolicTensor, flatten, map_structure, shape_structure
+from .graph_config import (
+    NodeCall,
+    TensorRef,
+    is_legacy,
+    parse_node,
+    parse_refs,
+    refs_in,
+    resolve,
+    serialize_node,
+)
 from .training import TrainingMixin
 
-__all__ = ["Model", "nodes_in_order"]
+__all__ = ["Model", "layers_in_keras_order", "nodes_in_order"]
 
 
-class Model(TrainingMixin, Layer):
+class Model(TrainingMixin, SavingMixin, Layer):
     """A model: ``Model(inputs, outputs)`` from symbolic tensors, or a subclass with ``call``.
 
     Args:
@@ -42,6 +53,8 @@ class Model(TrainingMixin, Layer):
     Calling the model on tensors gives tensors (a list for several outputs); on symbolic
     tensors, symbolic tensors. ``compile``/``fit``/``evaluate``/``predict`` train it.
     """
+
+    _is_graph_network = False  # also on the class: the registry tells models by it
 
     def __init__(
         self, inputs: Any = None, outputs: Any = None, name: str | None = None, **kwargs: Any
@@ -77,12 +90,7 @@ class Model(TrainingMixin, Layer):
         self._nested_inputs, self._nested_outputs = inputs, outputs
         self._nodes = nodes_in_order(self.outputs, self.inputs)
         self._is_graph_network = True
-        seen: dict[int, Layer] = {}
-        for tensor in self.inputs:
-            seen.setdefault(id(tensor._keras_history.layer), tensor._keras_history.layer)
-        for node in self._nodes:
-            seen.setdefault(id(node.layer), node.layer)
-        for index, layer in enumerate(seen.values()):
+        for index, layer in enumerate(layers_in_keras_order(self.outputs, self.inputs)):
             self.add_module(str(index), layer)
         self.built = True
         Node(self, self._nested_inputs, self._nested_outputs, record_history=False)
@@ -161,8 +169,20 @@ class Model(TrainingMixin, Layer):
             return shape_structure(self._nested_outputs)
         known = {id(t): tuple(s) for t, s in zip(self.inputs, shapes)}
         for node in self._nodes:
-            in_shapes = map_structure(lambda t: known[id(t)], node.input_tensors)
-            out_shapes = node.layer.compute_output_shape(in_shapes)
+            call_shape = getattr(node.layer, "compute_call_output_shape", None)
+            if call_shape is not None:  # op layers: tensors also among the call's arguments
+                placeholders = map_structure(
+                    lambda v: (
+                        SymbolicTensor(known[id(v)], v.dtype)
+                        if isinstance(v, SymbolicTensor)
+                        else v
+                    ),
+                    (node.input_tensors, node.call_args, node.call_kwargs),
+                )
+                out_shapes = call_shape(*placeholders)
+            else:
+                in_shapes = map_structure(lambda t: known.get(id(t)), node.input_tensors)
+                out_shapes = node.layer.compute_output_shape(in_shapes)
             out_list = [out_shapes] if _is_one_shape(out_shapes) else list(out_shapes)
             for tensor, shape in zip(flatten(node.output_tensors), out_list):
                 known[id(tensor)] = tuple(shape)
@@ -181,7 +201,8 @@ class Model(TrainingMixin, Layer):
 
         def model_index(node: Node) -> int:  # index among the layer's nodes in this model
             own = [n for n in node.layer._inbound_nodes if id(n) in node_ids]
-            return own.index(node)
+            # tf-keras counts a nested graph model's own node first
+            return own.index(node) + int(bool(getattr(node.layer, "_is_graph_network", False)))
 
         def ref(tensor: SymbolicTensor) -> list[Any]:
             history = tensor._keras_history
@@ -193,9 +214,7 @@ class Model(TrainingMixin, Layer):
             entry = serialize_layer(layer)
             entry["name"] = layer.name
             nodes = [n for n in layer._inbound_nodes if id(n) in node_ids and n in self._nodes]
-            entry["inbound_nodes"] = [
-                [[*ref(t), _plain(n.call_kwargs)] for t in flatten(n.input_tensors)] for n in nodes
-            ]
+            entry["inbound_nodes"] = [serialize_node(n, ref) for n in nodes]
             entries.append(entry)
         return {
             "name": self.name,
@@ -209,45 +228,38 @@ class Model(TrainingMixin, Layer):
     def from_config(  # type: ignore[override]
         cls, config: dict[str, Any], custom_objects: Mapping[str, Any] | None = None
     ) -> Model:
-        """Recreate a model (new, unbuilt-weight layers) from ``get_config``."""
+        """Recreate a model (new, unbuilt-weight layers) from ``get_config`` or a tf-keras /
+        Keras 3 model config (inbound nodes with several tensors, keyword arguments holding
+        tensors, constants as first argument, op layers' unwrapped nodes)."""
         if "layers" not in config:
             return cls(**config)
-        created: dict[str, Layer] = {}
-        outputs: dict[tuple[str, int], Any] = {}  # (layer name, node index) -> outputs
-        pending = []
+        layers: dict[str, Layer] = {}
+        calls: dict[str, list[NodeCall]] = {}
         for entry in config["layers"]:
             layer = deserialize_layer(entry, custom_objects)
-            created[entry["name"]] = layer
-            if not entry.get("inbound_nodes"):
-                outputs[(layer.name, 0)] = layer.output
-            for node_data in entry.get("inbound_nodes", []):
-                pending.append((layer, node_data))
+            layers[entry.get("name", layer.name)] = layer
+            calls[entry.get("name", layer.name)] = [
+                parse_node(data) for data in entry.get("inbound_nodes") or []
+            ]
+        legacy = all(is_legacy(d) for e in config["layers"] for d in e.get("inbound_nodes") or [])
+        outputs = _call_layers(layers, calls, legacy)
 
-        def tensor(name: str, node_index: int, tensor_index: int) -> Any:
-            return flatten(outputs[(name, node_index)])[tensor_index]
-
-        while pending:
-            progress = False
-            for item in list(pending):
-                layer, node_data = item
-                if not all((name, index) in outputs for name, index, *_ in node_data):
-                    continue
-                args = [tensor(name, index, t) for name, index, t, *_ in node_data]
-                kwargs = node_data[0][3] if node_data and len(node_data[0]) > 3 else {}
-                result = layer(args[0] if len(args) == 1 else args, **kwargs)
-                count = sum(1 for key in outputs if key[0] == layer.name)
-                outputs[(layer.name, count)] = result
-                pending.remove(item)
-                progress = True
-            if not progress:
+        def tensor(ref: TensorRef) -> Any:
+            if (ref.layer, ref.node_index) not in outputs:
                 raise ValueError(
-                    f"Cannot rebuild the model graph: unresolved layer inputs {pending}"
+                    f"Invalid model config: no node {ref.node_index} of layer {ref.layer!r} "
+                    f"(layers: {sorted(layers)})"
                 )
-        inputs = [tensor(*ref) for ref in config["input_layers"]]
-        outs = [tensor(*ref) for ref in config["output_layers"]]
+            found = flatten(outputs[(ref.layer, ref.node_index)])
+            if not 0 <= ref.tensor_index < len(found):
+                raise ValueError(f"Invalid model config: no output tensor for {ref}")
+            return found[ref.tensor_index]
+
+        inputs = resolve(parse_refs(config["input_layers"]), tensor)
+        outs = resolve(parse_refs(config["output_layers"]), tensor)
         return cls(
-            inputs[0] if len(inputs) == 1 else inputs,
-            outs[0] if len(outs) == 1 else outs,
+            inputs[0] if isinstance(inputs, list) and len(inputs) == 1 else inputs,
+            outs[0] if isinstance(outs, list) and len(outs) == 1 else outs,
             name=config.get("name"),
             trainable=config.get("trainable", True),
         )
@@ -279,8 +291,46 @@ def _lookup(values: dict[int, Any]) -> Any:
     return find
 
 
-def _plain(kwargs: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in kwargs.items() if not isinstance(v, SymbolicTensor)}
+def _call_layers(
+    layers: dict[str, Layer], calls: dict[str, list[NodeCall]], legacy: bool
+) -> dict[tuple[str, int], Any]:
+    """Replay the config's layer calls on symbolic tensors, each layer's calls in order,
+    as soon as their inputs exist; ``(layer name, node index)`` -> outputs."""
+    outputs: dict[tuple[str, int], Any] = {}
+    count: dict[str, int] = {}
+    for name, layer in layers.items():
+        if isinstance(layer, InputLayer):
+            outputs[(name, 0)] = layer.output
+        count[name] = int(legacy and bool(getattr(layer, "_is_graph_network", False)))
+    pending = {name: list(queue) for name, queue in calls.items() if queue}
+
+    def tensor(ref: TensorRef) -> Any:
+        return flatten(outputs[(ref.layer, ref.node_index)])[ref.tensor_index]
+
+    def ready(call: NodeCall) -> bool:
+        refs = refs_in([call.inputs, call.args, call.kwargs])
+        return all((ref.layer, ref.node_index) in outputs for ref in refs)
+
+    while pending:
+        progress = False
+        for name in list(pending):
+            queue = pending[name]
+            while queue and ready(queue[0]):
+                call, layer = queue.pop(0), layers[name]
+                inputs = resolve(call.inputs, tensor)
+                keep = getattr(layer, "_preserve_input_structure_in_config", False)
+                if legacy and not keep and isinstance(inputs, list) and len(inputs) == 1:
+                    inputs = inputs[0]
+                args, kwargs = resolve(call.args, tensor), resolve(call.kwargs, tensor)
+                outputs[(name, count[name])] = layer(inputs, *args, **kwargs)
+                count[name] += 1
+                progress = True
+            if not queue:
+                del pending[name]
+        if not progress:
+            waiting = {name: refs_in([q[0].inputs, q[0].kwargs]) for name, q in pending.items()}
+            raise ValueError(f"Cannot rebuild the model graph: unresolved layer inputs {waiting}")
+    return outputs
 
 
 def nodes_in_order(outputs: list[SymbolicTensor], inputs: list[SymbolicTensor]) -> list[Node]:
@@ -313,3 +363,41 @@ def nodes_in_order(outputs: list[SymbolicTensor], inputs: list[SymbolicTensor]) 
     for tensor in outputs:
         visit(tensor)
     return ordered
+
+
+def layers_in_keras_order(outputs: list[SymbolicTensor], inputs: list[SymbolicTensor]) -> list[Any]:
+    """The layers between ``inputs`` and ``outputs`` in tf-keras' order (``model.layers``,
+    which positional weight loading follows): deepest first (the inputs), layers at the
+    same depth in the order a depth-first walk from the outputs first meets them."""
+    first_seen: dict[int, int] = {}
+    layers: dict[int, Any] = {}
+    ordered = nodes_in_order(outputs, inputs)  # every node after the nodes it depends on
+    expanded: set[int] = set()
+    for tensor in outputs:  # first-meeting order of the walk from the outputs
+        stack = [tensor]
+        while stack:
+            node = stack.pop().node
+            if node is None or id(node) in expanded:
+                continue
+            expanded.add(id(node))
+            if id(node.layer) not in first_seen:
+                first_seen[id(node.layer)] = len(first_seen)
+                layers[id(node.layer)] = node.layer
+            if not isinstance(node.layer, InputLayer):
+                stack.extend(reversed(node.inputs))
+    node_depth: dict[int, int] = {}
+    layer_depth: dict[int, int] = {}
+    for node in reversed(ordered):
+        depth = max(node_depth.get(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = node_depth[id(node)] = depth
+        for parent in node.parent_nodes:
+            node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    for tensor in inputs:
+        layer = tensor._keras_history.layer
+        layers.setdefault(id(layer), layer)
+        first_seen.setdefault(id(layer), -1)
+        if id(layer) not in layer_depth:
+            layer_depth[id(layer)] = max(
+                (node_depth.get(id(n), 0) for n in layer._inbound_nodes[:1]), default=0
+            )
+    return sorted(layers.values(), key=lambda x: (-layer_depth[id(x)], first_seen[id(x)]))

@@ -23,7 +23,8 @@ class Progbar:
     Args:
         target: the number of steps.
         width: bar width in characters.
-        verbose: 1 redraws during the epoch; 2 prints only the final line.
+        verbose: 1 redraws during the epoch; 2 prints one line at the end
+            (``4/4 - 0s - loss: 0.5000 - 12ms/epoch - 3ms/step``).
         interval: minimum seconds between redraws.
         stream: where to write (stdout by default).
     """
@@ -62,14 +63,32 @@ class Progbar:
         else:
             eta = elapsed / max(step, 1) * (self.target - step)
             timing = f" - ETA: {eta:.0f}s"
-        text = bar + timing + "".join(f" - {k}: {v:.4f}" for k, v in values.items())
+        metrics = "".join(f" - {k}: {_number(v)}" for k, v in values.items())
         if self.verbose == 1:
+            text = bar + timing + metrics
             pad = " " * max(self._prev_len - len(text), 0)
             self.stream.write("\r" + text + pad + ("\n" if finalize else ""))
-        elif finalize:
+        else:  # verbose 2: one line at the end, as Keras writes it
+            per_step = elapsed / max(step, 1)
+            text = f"{step}/{self.target} - {elapsed:.0f}s{metrics} - {_duration(elapsed)}/epoch"
+            text += f" - {_duration(per_step)}/step"
             self.stream.write(text + "\n")
         self._prev_len = len(text)
         self.stream.flush()
 
     def __repr__(self) -> str:
         return f"Progbar(target={self.target})"
+
+
+def _duration(seconds: float) -> str:
+    """Keras' time format: whole seconds, else milliseconds, else microseconds."""
+    if seconds >= 1 or seconds == 0:
+        return f"{seconds:.0f}s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.0f}ms"
+    return f"{seconds * 1e6:.0f}us"
+
+
+def _number(value: float) -> str:
+    """As Keras shows a metric: 4 decimals, or 4 significant digits below 0.001."""
+    return f"{value:.4f}" if abs(value) > 0.001 else f"{value:.4e}"

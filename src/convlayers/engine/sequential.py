@@ -178,4 +178,9 @@ class Sequential(Model):
         model = cls(name=config.get("name"))
         for entry in config.get("layers", []):
             model.add(deserialize_layer(entry, custom_objects))
+        shape = config.get("build_input_shape")
+        if not model._is_graph_network and isinstance(shape, list | tuple):
+            model.build(tuple(shape))
+        if not config.get("trainable", True):
+            model.trainable = False
         return model

@@ -1,43 +1,39 @@
-"""``compile``/``fit``/``evaluate``/``predict`` for models, on a plain PyTorch loop.
+"""``compile``, the train/test steps and ``*_on_batch`` of a model, as tf-keras 2.21 has them.
 
-Each training step adds every regularization loss (weights and activity) to the
-compiled loss, takes an optimizer step and then projects constrained weights, as
-Keras does. ``fit`` puts the model in train mode (Dropout active), ``evaluate`` and
-``predict`` in eval mode.
+A training step runs the model in train mode, computes the compiled loss (each output's
+loss object, times its loss weight, plus every regularization loss), takes an optimizer
+step, projects constrained weights, then updates the compiled metrics with the step's
+predictions. Logs are the results of the model's metric objects: 'loss' (the mean over
+the batches seen, weighted by batch size), ``<output>_loss`` for several outputs, then
+each output's metrics and weighted metrics. ``fit``/``evaluate``/``predict`` (in
+:mod:`convlayers.engine.training_loops`) run these steps over batches.
 
 >>> import numpy as np, convlayers
 >>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,))])
->>> model.compile("sgd", "mse")
->>> x = np.ones((8, 2), "float32")
->>> history = model.fit(x, np.zeros((8, 1), "float32"), batch_size=4, epochs=2, verbose=0)
->>> sorted(history.history), len(history.history["loss"])
-(['loss'], 2)
->>> model.predict(x).shape
-(8, 1)
+>>> model.compile("sgd", "mse", metrics=["mae"], weighted_metrics=["mae"])
+>>> x, y = np.ones((4, 2), "float32"), np.zeros((4, 1), "float32")
+>>> logs = model.train_on_batch(x, y, sample_weight=np.array([1.0, 1.0, 0.0, 0.0]))
+>>> model.metrics_names
+['loss', 'mae', 'weighted_mae']
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
 import torch
 
 from ..layers.layer_utils import to_numpy
+from ..metrics import Metric
+from ..optimizers import binding as optimizers
 from ..plain_torch import apply_constraints, regularization_loss
-from . import losses as losses_module
-from . import metrics as metrics_module
-from . import optimizers
-from .callbacks import Callback, History
-from .progbar import Progbar
+from . import data_adapter
+from .compile_utils import LossesContainer, MetricsContainer, conform
 from .summary import print_summary
+from .training_loops import LoopsMixin, flatten_metrics_in_order
 
-__all__ = ["TrainingMixin"]
-
-
-def _as_list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, (list, tuple)) else [value]
+__all__ = ["TrainingMixin", "flatten_metrics_in_order"]
 
 
 # Keras compile options and the values that describe what this loop does anyway.
@@ -57,278 +53,250 @@ def _check_compile_options(options: dict[str, Any]) -> None:
             raise ValueError(f"`{key}` must be one of {allowed}. Received: {key}={value!r}")
 
 
-class TrainingMixin:
+def _python(value: torch.Tensor) -> Any:
+    """A metric result as tf-keras logs it: a Python float, or an array for a vector."""
+    value = value.detach()
+    return value.item() if value.ndim == 0 else value.cpu().numpy()
+
+
+class TrainingMixin(LoopsMixin):
     """The Keras training API; mixed into ``Model`` (which is a ``Layer``)."""
 
     optimizer: Any = None
     stop_training: bool = False
     compiled: bool = False
+    history: Any = None
 
     def compile(
         self,
         optimizer: Any = "rmsprop",
         loss: Any = None,
-        metrics: Sequence[Any] | None = None,
-        loss_weights: Sequence[float] | None = None,
+        metrics: Any = None,
+        loss_weights: Any = None,
+        weighted_metrics: Any = None,
         **kwargs: Any,
     ) -> None:
-        """Set the optimizer (a Keras name, a torch optimizer class or instance), the loss
-        (a name, a function ``(y_true, y_pred)``, a ``convlayers`` loss object or a torch
-        loss module; one per output or one for all) and the metrics ('accuracy', 'mae',
-        'mse' or functions). Of Keras' other options, ``run_eagerly`` is accepted (the
-        loop is always eager), ``jit_compile`` only as False (compile the model with
-        ``torch.compile`` instead) and ``steps_per_execution`` only as 1."""
+        """Configure training.
+
+        Args:
+            optimizer: a Keras optimizer (``convlayers.optimizers``), name or config dict,
+                which becomes ``model.optimizer``; or a torch optimizer class or instance.
+            loss: a name ('mse', 'binary_crossentropy', ...), a ``convlayers.losses``
+                object, a function ``fn(y_true, y_pred)`` or a torch loss module; one for
+                every output, a list with one per output or a dict by output name.
+            metrics: names ('accuracy', 'mae', 'AUC', ...), metric objects or functions,
+                given per output as ``loss`` is; they ignore sample weights.
+            loss_weights: a number, or one per output (list or dict): the total loss is
+                ``sum(loss_weight * output_loss)``.
+            weighted_metrics: metrics that use ``sample_weight``/``class_weight``.
+            run_eagerly, jit_compile, steps_per_execution: accepted only at the values
+                that describe this eager loop (``jit_compile=False``,
+                ``steps_per_execution=1``; compile the model with ``torch.compile``).
+        """
         _check_compile_options(kwargs)
         if loss is None:
             raise ValueError("`loss` must be given to compile a model. Received: loss=None")
         self._optimizer_spec = optimizer
-        self.optimizer = optimizer if isinstance(optimizer, torch.optim.Optimizer) else None
-        if self.optimizer is None:
-            optimizers.get(optimizer, [torch.nn.Parameter(torch.zeros(1))])  # validate now
-        self._loss_specs = _as_list(loss)
-        self._loss_fns = [losses_module.get(spec) for spec in self._loss_specs]
-        self._loss_weights = list(loss_weights) if loss_weights is not None else None
-        self._metric_specs = list(metrics or [])
+        self.optimizer = optimizers.for_compile(optimizer)
+        self.loss = loss
+        self._loss_specs = loss if isinstance(loss, list) else [loss]
+        self._loss_weights = loss_weights
+        self._metric_specs = list(metrics) if isinstance(metrics, list | tuple) else metrics
+        self._weighted_metric_specs = weighted_metrics
+        self.compiled_loss = LossesContainer(loss, loss_weights)
+        self.compiled_metrics = MetricsContainer(metrics, weighted_metrics)
         self.compiled = True
+
+    # ------------------------------------------------------------------ metrics
+
+    @property
+    def metrics(self) -> list[Metric]:
+        """The model's metric objects (filled by the first train or test step): the loss
+        means, then the compiled metrics."""
+        if not self.compiled:
+            return []
+        return [*self.compiled_loss.metrics, *self.compiled_metrics.metrics]
+
+    @property
+    def metrics_names(self) -> list[str]:
+        """The names of :attr:`metrics`: the keys of the logs, in order."""
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self) -> None:
+        """Reset the state of every metric (``fit`` does so before each epoch)."""
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def _metric_results(self) -> dict[str, Any]:
+        return {m.name: _python(m.result()) for m in self.metrics}
 
     # --------------------------------------------------------------------- data
 
-    def _tensors(self, data: Any, what: str) -> list[torch.Tensor]:
-        if data is None:
-            raise ValueError(f"`{what}` must be given. Received: {what}=None")
-        out = []
-        for item in _as_list(data):
-            tensor = item if isinstance(item, torch.Tensor) else torch.as_tensor(np.asarray(item))
-            if tensor.is_floating_point():
-                tensor = tensor.to(self._torch_dtype)
-            out.append(tensor)
-        return out
-
-    def _check_lengths(self, xs: list[torch.Tensor], ys: list[torch.Tensor]) -> int:
-        x_sizes = [len(t) for t in xs]
-        y_sizes = [len(t) for t in ys]
-        if len(set(x_sizes + y_sizes)) > 1:
-            raise ValueError(
-                "Data cardinality is ambiguous:\n"
-                f"  x sizes: {', '.join(map(str, x_sizes))}\n"
-                f"  y sizes: {', '.join(map(str, y_sizes))}\n"
-                "Make sure all arrays contain the same number of samples."
-            )
-        return x_sizes[0]
-
-    def _batch(self, tensors: list[torch.Tensor], index: Any) -> list[torch.Tensor]:
-        """The rows ``index`` of every tensor, on the model's device."""
-        device = next((p.device for p in self.parameters()), None)
-        return [t[index] if device is None else t[index].to(device) for t in tensors]
-
-    def _forward(self, xs: list[torch.Tensor]) -> list[torch.Tensor]:
-        return _as_list(self(xs[0] if len(xs) == 1 else xs))
-
-    def _ensure_ready(self, xs: list[torch.Tensor]) -> None:
+    def _assert_compiled(self) -> None:
         if not self.compiled:
             raise RuntimeError(
                 "You must compile your model before training/testing. "
                 "Use `model.compile(optimizer, loss)`."
             )
-        if not self.built:
-            with torch.no_grad():
-                self._forward([x[:1] for x in xs])
-        if self.optimizer is None:
-            self.optimizer = optimizers.get(self._optimizer_spec, self.trainable_weights)
 
-    def _compiled_loss(
-        self, ys: list[torch.Tensor], preds: list[torch.Tensor]
-    ) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        if len(ys) != len(preds):
-            raise ValueError(
-                f"The model has {len(preds)} output(s) but {len(ys)} target array(s) were "
-                "given in `y`."
-            )
-        fns = (
-            self._loss_fns if len(self._loss_fns) == len(preds) else self._loss_fns[:1] * len(preds)
+    def _device(self) -> torch.device | None:
+        return next((p.device for p in self.parameters()), None)
+
+    def _arrays(self, x: Any, y: Any = None, sample_weight: Any = None) -> tuple[Any, Any, Any]:
+        if x is None:
+            raise ValueError("`x` must be given. Received: x=None")
+        x, y, sample_weight = (
+            data_adapter.to_tensors(data, self._torch_dtype) for data in (x, y, sample_weight)
         )
-        weights = self._loss_weights or [1.0] * len(preds)
-        parts = [fn(y, p) for fn, y, p in zip(fns, ys, preds)]
-        total = sum((w * part for w, part in zip(weights, parts)), torch.zeros(()))
-        return total, parts
+        data_adapter.num_samples(x, y, sample_weight)
+        return x, y, sample_weight
 
-    def _metric_values(self, ys: list[torch.Tensor], preds: list[torch.Tensor]) -> dict[str, float]:
-        values = {}
-        for i, (y, pred) in enumerate(zip(ys, preds)):
-            prefix = f"{self.outputs[i]._keras_history.layer.name}_" if len(preds) > 1 else ""
-            for spec in self._metric_specs:
-                name, fn = metrics_module.get(
-                    spec, self._loss_specs[min(i, len(self._loss_specs) - 1)]
+    def _forward(self, x: Any) -> list[torch.Tensor]:
+        if isinstance(x, Mapping) and getattr(self, "_is_graph_network", False):
+            names = [t._keras_history.layer.name for t in self.inputs]
+            missing = [name for name in names if name not in x]
+            if missing:
+                raise ValueError(
+                    f"Missing data for input(s) {missing}. Expected the keys {names}. "
+                    f"Received: x with keys {sorted(x)}"
                 )
-                values[prefix + name] = float(torch.as_tensor(fn(y, pred.detach())).float().mean())
-        return values
+            x = [x[name] for name in names]
+        if isinstance(x, list | tuple) and len(x) == 1:
+            x = x[0]
+        outputs = self(x)
+        return list(outputs) if isinstance(outputs, list | tuple) else [outputs]
 
-    # ---------------------------------------------------------------------- fit
+    def _output_names(self, count: int) -> list[str]:
+        """Names of the outputs: their layers' names (made unique), else 'output_i'."""
+        if not getattr(self, "_is_graph_network", False):
+            return [f"output_{i + 1}" for i in range(count)]
+        names: list[str] = []
+        counts: dict[str, int] = {}
+        for tensor in self.outputs:
+            base = proposal = tensor._keras_history.layer.name
+            while proposal in names:
+                counts[base] = counts.get(base, 1)
+                proposal = f"{base}_{counts[base]}"
+                counts[base] += 1
+            names.append(proposal)
+        return names
 
-    def fit(
-        self,
-        x: Any = None,
-        y: Any = None,
-        batch_size: int | None = None,
-        epochs: int = 1,
-        verbose: int | str = "auto",
-        callbacks: Sequence[Callback] | None = None,
-        validation_split: float = 0.0,
-        validation_data: Any = None,
-        shuffle: bool = True,
-        initial_epoch: int = 0,
-    ) -> History:
-        """Train for ``epochs`` epochs on ``(x, y)`` in batches; returns a :class:`History`.
-
-        ``x``/``y``: arrays or tensors (lists of them for several inputs/outputs).
-        ``validation_data=(x_val, y_val)`` or ``validation_split`` (the last fraction of
-        the data, taken before shuffling) adds ``val_*`` logs. ``verbose``: 0 quiet,
-        1 a progress bar per epoch, 2 one line per epoch.
-        """
-        xs, ys = self._tensors(x, "x"), self._tensors(y, "y")
-        n = self._check_lengths(xs, ys)
-        if not 0 <= validation_split < 1:
-            raise ValueError(
-                "`validation_split` must be in [0, 1). "
-                f"Received: validation_split={validation_split}"
-            )
-        if validation_split and validation_data is None:
-            split = int(n * (1 - validation_split))
-            validation_data = ([t[split:] for t in xs], [t[split:] for t in ys])
-            xs, ys, n = [t[:split] for t in xs], [t[:split] for t in ys], split
-        batch_size = batch_size or 32
-        verbose = 1 if verbose == "auto" else int(verbose)
-        self._ensure_ready(xs)
-        history = History()
-        callback_list = [*(callbacks or []), history]  # History last, as Keras
-        steps = max(1, -(-n // batch_size))
-        for callback in callback_list:
-            callback.set_model(self)
-            callback.set_params({"epochs": epochs, "steps": steps, "verbose": verbose})
-            callback.on_train_begin()
-        self.stop_training = False
-        for epoch in range(initial_epoch, epochs):
-            for callback in callback_list:
-                callback.on_epoch_begin(epoch)
-            if verbose:
-                print(f"Epoch {epoch + 1}/{epochs}")
-            logs = self._train_epoch(xs, ys, n, batch_size, shuffle, verbose, callback_list)
-            if validation_data is not None:
-                vx, vy = validation_data[0], validation_data[1]
-                val = self.evaluate(vx, vy, batch_size=batch_size, verbose=0, return_dict=True)
-                logs.update({f"val_{k}": v for k, v in val.items()})
-            for callback in callback_list:
-                callback.on_epoch_end(epoch, logs)
-            if verbose:
-                self._progbar.update(steps, logs, finalize=True)
-            if self.stop_training:
-                break
-        for callback in callback_list:
-            callback.on_train_end()
-        self.history = history
-        return history
-
-    def _train_epoch(
-        self,
-        xs: list[torch.Tensor],
-        ys: list[torch.Tensor],
-        n: int,
-        batch_size: int,
-        shuffle: bool,
-        verbose: int,
-        callback_list: list[Callback],
-    ) -> dict[str, float]:
-        self.train()
-        order = torch.randperm(n) if shuffle else torch.arange(n)
-        steps = max(1, -(-n // batch_size))
-        self._progbar = Progbar(steps, verbose=verbose) if verbose else None
-        sums: dict[str, float] = {}
-        seen = 0
-        for step in range(steps):
-            index = order[step * batch_size : (step + 1) * batch_size]
-            xb, yb = self._batch(xs, index), self._batch(ys, index)
-            for callback in callback_list:
-                callback.on_train_batch_begin(step)
-            preds = self._forward(xb)
-            loss, _ = self._compiled_loss(yb, preds)
-            loss = loss + regularization_loss(self)
-            self.optimizer.zero_grad()
-            loss.backward()
-            self.optimizer.step()
-            apply_constraints(self)
+    def _ensure_ready(self, x: Any) -> None:
+        self._assert_compiled()
+        if not self.built:
+            was_training = self.training
+            self.eval()  # a build call must not update statistics
             with torch.no_grad():
-                batch_logs = {"loss": float(loss), **self._metric_values(yb, preds)}
-            count = len(index)
-            seen += count
-            for key, value in batch_logs.items():
-                sums[key] = sums.get(key, 0.0) + value * count
-            logs = {key: total / seen for key, total in sums.items()}
-            for callback in callback_list:
-                callback.on_train_batch_end(step, logs)
-            if self._progbar is not None and step < steps - 1:
-                self._progbar.update(step + 1, logs)
-        return {key: total / seen for key, total in sums.items()}
+                self._forward(data_adapter.take(x, slice(0, 1)))
+            self.train(was_training)
+        spec = self._optimizer_spec if self.optimizer is None else self.optimizer
+        self.optimizer = optimizers.bind(spec, self)
 
-    # ----------------------------------------------------------- evaluate, predict
+    def _targets(self, preds: list[torch.Tensor], y: Any, sample_weight: Any) -> tuple:
+        if y is None:
+            raise ValueError(
+                f"Target data is missing. Your model was compiled with loss={self.loss}, "
+                "and therefore expects target data to be provided in `fit()`."
+            )
+        names = self._output_names(len(preds))
+        if isinstance(y, list | tuple) and len(y) == 1 and len(names) == 1:
+            y = y[0]
+        ys = conform(y, names, "y")
+        sws = conform(sample_weight, names, "sample_weight")
+        if not self.compiled_loss.built:
+            self.compiled_loss.build(names)
+        return names, ys, sws
+
+    # -------------------------------------------------------------------- steps
+
+    def _train_step(self, x: Any, y: Any, sample_weight: Any) -> dict[str, Any]:
+        preds = self._forward(x)
+        names, ys, sws = self._targets(preds, y, sample_weight)
+        loss = self.compiled_loss(ys, preds, sws, regularization_loss(self))
+        if loss is None:
+            raise ValueError(
+                "No loss found. The compiled loss gives no output a loss. "
+                f"Received: loss={self.loss!r}"
+            )
+        self.optimizer.zero_grad()
+        (loss if loss.ndim == 0 else loss.sum()).backward()
+        self.optimizer.step()
+        apply_constraints(self)
+        with torch.no_grad():
+            if not self.compiled_metrics.built:
+                self.compiled_metrics.build(ys, preds, names)
+            self.compiled_metrics.update_state(ys, preds, sws)
+        return self._metric_results()
 
     @torch.no_grad()
-    def evaluate(
+    def _test_step(self, x: Any, y: Any, sample_weight: Any) -> dict[str, Any]:
+        preds = self._forward(x)
+        names, ys, sws = self._targets(preds, y, sample_weight)
+        self.compiled_loss(ys, preds, sws, regularization_loss(self))
+        if not self.compiled_metrics.built:
+            self.compiled_metrics.build(ys, preds, names)
+        self.compiled_metrics.update_state(ys, preds, sws)
+        return self._metric_results()
+
+    @torch.no_grad()
+    def _predict_step(self, x: Any) -> list[torch.Tensor]:
+        return self._forward(x)
+
+    # ----------------------------------------------------------------- on_batch
+
+    def train_on_batch(
         self,
-        x: Any = None,
+        x: Any,
         y: Any = None,
-        batch_size: int | None = None,
-        verbose: int | str = "auto",
+        sample_weight: Any = None,
+        class_weight: Mapping[int, float] | None = None,
+        reset_metrics: bool = True,
         return_dict: bool = False,
     ) -> Any:
-        """The loss (with regularization) and metrics on ``(x, y)``, in eval mode: a float,
-        ``[loss, *metrics]`` with metrics, or a dict with ``return_dict=True``. Prints one
-        progress line unless ``verbose=0``."""
-        xs, ys = self._tensors(x, "x"), self._tensors(y, "y")
-        n = self._check_lengths(xs, ys)
-        self._ensure_ready(xs)
-        was_training = self.training
-        self.eval()
-        batch_size = batch_size or 32
-        sums: dict[str, float] = {}
-        try:
-            for start in range(0, n, batch_size):
-                part = slice(start, start + batch_size)
-                xb, yb = self._batch(xs, part), self._batch(ys, part)
-                preds = self._forward(xb)
-                loss, _ = self._compiled_loss(yb, preds)
-                values = {"loss": float(loss + regularization_loss(self))}
-                values.update(self._metric_values(yb, preds))
-                for key, value in values.items():
-                    sums[key] = sums.get(key, 0.0) + value * len(xb[0])
-        finally:
-            self.train(was_training)
-        logs = {key: total / max(n, 1) for key, total in sums.items()}
-        if verbose == "auto" or int(verbose):
-            steps = max(1, -(-n // batch_size))
-            Progbar(steps, verbose=1 if verbose == "auto" else int(verbose)).update(
-                steps, logs, finalize=True
-            )
-        if return_dict:
-            return logs
-        return logs["loss"] if len(logs) == 1 else list(logs.values())
+        """One training step on one batch. Returns the loss (a float), or
+        ``[loss, *metrics]`` in :attr:`metrics_names` order, or a dict with
+        ``return_dict=True``; with ``reset_metrics=False`` the metrics accumulate over
+        calls."""
+        self._assert_compiled()
+        if reset_metrics:
+            self.reset_metrics()
+        x, y, sample_weight = self._arrays(x, y, sample_weight)
+        if class_weight:
+            sample_weight = data_adapter.class_weights(y, sample_weight, class_weight)
+        self._ensure_ready(x)
+        self.train()
+        device = self._device()
+        logs = self._train_step(*data_adapter.take((x, y, sample_weight), slice(None), device))
+        return logs if return_dict else flatten_metrics_in_order(logs, self.metrics_names)
 
-    @torch.no_grad()
-    def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = 0) -> Any:
-        """The model's outputs on ``x`` in eval mode, batched, as NumPy arrays (a list for
+    def test_on_batch(
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        reset_metrics: bool = True,
+        return_dict: bool = False,
+    ) -> Any:
+        """The loss and metrics on one batch in eval mode, returned as
+        :meth:`train_on_batch` returns them."""
+        self._assert_compiled()
+        if reset_metrics:
+            self.reset_metrics()
+        x, y, sample_weight = self._arrays(x, y, sample_weight)
+        self._ensure_ready(x)
+        with self._mode(training=False):
+            batch = data_adapter.take((x, y, sample_weight), slice(None), self._device())
+            logs = self._test_step(*batch)
+        return logs if return_dict else flatten_metrics_in_order(logs, self.metrics_names)
+
+    def predict_on_batch(self, x: Any) -> Any:
+        """The model's outputs on one batch in eval mode, as NumPy arrays (a list for
         several outputs)."""
-        xs = self._tensors(x, "x")
-        n = self._check_lengths(xs, [])
-        was_training = self.training
-        self.eval()
-        batch_size = batch_size or 32
-        chunks: list[list[torch.Tensor]] = []
-        try:
-            for start in range(0, n, batch_size):
-                chunks.append(self._forward(self._batch(xs, slice(start, start + batch_size))))
-        finally:
-            self.train(was_training)
-        outputs = [to_numpy(torch.cat(parts), copy=False) for parts in zip(*chunks)]
-        return outputs[0] if len(outputs) == 1 else outputs
+        x = data_adapter.to_tensors(x, self._torch_dtype)
+        with self._mode(training=False):
+            outputs = self._predict_step(data_adapter.take(x, slice(None), self._device()))
+        arrays = [to_numpy(out, copy=False) for out in outputs]
+        return arrays[0] if len(arrays) == 1 else arrays
 
     def summary(
         self,
@@ -337,5 +305,4 @@ class TrainingMixin:
         print_fn: Any = None,
     ) -> None:
         """Print a table of the layers, their output shapes and parameter counts."""
-
         print_summary(self, line_length, positions, print_fn)

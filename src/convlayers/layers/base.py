@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,13 +36,21 @@ from .layer_utils import (
 from .loss_tracking import LossTrackingMixin, call_context
 from .node_accessors import NodeAccessorsMixin
 from .registry import register_builtin
+from .variables import PartitionedVariable, make_partitioned
 from .weights import WeightsMixin
 
 __all__ = ["Layer", "ShapeLike", "as_shape"]
 
 ShapeLike = Sequence[int | None]
 
-_BASE_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim")
+_BASE_KWARGS = (
+    "input_shape",
+    "batch_input_shape",
+    "batch_size",
+    "input_dim",
+    "weights",
+    "autocast",
+)
 
 
 @dataclass
@@ -65,7 +74,9 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         activity_regularizer: regularizer applied to the output of each call;
             its value divided by the batch size is added to ``losses``.
         **kwargs: ``input_shape``, ``batch_input_shape``, ``batch_size`` or
-            ``input_dim``, as Keras takes them on a model's first layer.
+            ``input_dim``, as Keras takes them on a model's first layer; ``weights``,
+            initial weight values set when the layer is built (Keras order);
+            ``autocast=False`` leaves floating inputs in their own dtype.
 
     Example:
 
@@ -104,6 +115,8 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         self._torch_dtype = to_torch_dtype(self._dtype)
         self._trainable = bool(trainable)
         self._batch_input_shape = batch_input_shape(kwargs)
+        self._initial_weights = kwargs.get("weights")
+        self._autocast = bool(kwargs.get("autocast", True))
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
         self.input_spec: InputSpec | None = None
@@ -119,6 +132,9 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         parameters = self.__dict__.get("_parameters")
         if parameters is not None and name in parameters:  # weights: the hot path
             return parameters[name]
+        partitioned = self.__dict__.get("_partitioned")
+        if partitioned and name in partitioned:  # a partitioned weight: one concatenation
+            return partitioned[name].as_tensor()
         try:
             return nn.Module.__getattr__(self, name)
         except AttributeError:
@@ -134,8 +150,19 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
 
     @property
     def scope_name(self) -> str:
-        """The TF1 name scope: the ``scope=`` of the first call, else the layer's name."""
-        return self.__dict__.get("_scope", self._name)
+        """The TF1 scope name: the ``scope=`` of the first call, else the layer's name.
+
+        ValueError before the layer is first called (or built), as in TF1.
+        """
+        scope = self.__dict__.get("_scope")
+        if scope is None and not self.built:
+            raise ValueError(
+                f'No name available for layer scope because the layer "{self._name}" has not '
+                "been used yet. The scope name  is determined the first time the layer "
+                "instance is called. You must therefore call the layer before querying "
+                "`scope_name`."
+            )
+        return self._name if scope is None else str(scope)
 
     @property
     def dtype(self) -> str:
@@ -144,9 +171,16 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
 
     @property
     def graph(self) -> Any:
-        """Deprecated TF1 attribute: there is no graph in eager use."""
+        """Deprecated TF1 attribute: warns, then raises RuntimeError (there is no graph in
+        eager use), as tf-keras' ``tf.layers`` layers do outside graph mode."""
+        warnings.warn(
+            "`Layer.graph` is deprecated and will be removed in a future version. Please stop "
+            "using this property because tf.layers layers no longer track their graph.",
+            stacklevel=2,
+        )
         raise RuntimeError(
-            f"Layer.graph is deprecated and not supported in eager mode (layer {self.name!r})."
+            f"Layer.graph not supported when executing eagerly (layer {self.name!r}: "
+            "convlayers runs eagerly)."
         )
 
     # ------------------------------------------------------------------ weights
@@ -161,19 +195,17 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         trainable: bool = True,
         constraint: Any = None,
         partitioner: Any = None,
-    ) -> nn.Parameter:
+    ) -> nn.Parameter | PartitionedVariable:
         """Create a weight, register it as a Parameter named ``name`` and return it.
 
         ``initializer`` defaults to 'glorot_uniform'; ``regularizer`` adds a loss
         to ``losses``; ``constraint`` becomes the weight's ``constraint`` attribute
         (as on a Keras variable), which ``apply_constraints`` and ``fit`` apply after
-        each optimizer step.
+        each optimizer step. With a TF1 ``partitioner`` (``convlayers.compat.v1``) the
+        weight is a ``PartitionedVariable``: its shards are the Parameters
+        ``<name>_part_<i>`` (each in ``weights``, regularized and constrained on its own),
+        and ``layer.<name>`` reads their concatenation.
         """
-        if partitioner is not None:
-            raise NotImplementedError(
-                f"`partitioner` is not supported by add_weight yet. Received: "
-                f"partitioner={partitioner!r}"
-            )
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"`name` must be a Python identifier. Received: name={name!r}")
         if name in self._weight_specs or (hasattr(self, name) and name not in self._parameters):
@@ -182,12 +214,36 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
             )
         shape = as_shape(shape)
         init = initializers.get("glorot_uniform" if initializer is None else initializer)
-        value = init(shape, dtype=to_torch_dtype(dtype or self._dtype))
-        param = nn.Parameter(value, requires_grad=bool(trainable) and self._trainable)
-        param.constraint = constraints.get(constraint)
-        self.register_parameter(name, param)
-        self._weight_specs[name] = _WeightSpec(regularizers.get(regularizer), bool(trainable))
-        return param
+        torch_dtype = to_torch_dtype(dtype or self._dtype)
+        requires_grad = bool(trainable) and self._trainable
+        weight: nn.Parameter | PartitionedVariable
+        if partitioner is not None:
+            weight = make_partitioned(
+                f"{self.name}/{name}", shape, torch_dtype, init, partitioner, requires_grad,
+                constraint,
+            )  # fmt: skip
+        else:
+            weight = nn.Parameter(init(shape, dtype=torch_dtype), requires_grad=requires_grad)
+            weight.constraint = constraints.get(constraint)
+        self._track_weight(name, weight, regularizers.get(regularizer), bool(trainable))
+        return weight
+
+    def _track_weight(
+        self,
+        name: str,
+        weight: nn.Parameter | PartitionedVariable,
+        regularizer: Callable[[torch.Tensor], torch.Tensor] | None,
+        trainable: bool,
+    ) -> None:
+        """Register ``weight`` as the layer's weight ``name``; a PartitionedVariable's shards
+        become the Parameters ``<name>_part_<i>`` and ``layer.<name>`` their concatenation."""
+        if isinstance(weight, PartitionedVariable):
+            self.__dict__.setdefault("_partitioned", {})[name] = weight
+            for i, shard in enumerate(weight):
+                self._track_weight(f"{name}_part_{i}", shard, regularizer, trainable)
+            return
+        self.register_parameter(name, weight)
+        self._weight_specs[name] = _WeightSpec(regularizer, trainable)
 
     add_variable = add_weight
 
@@ -224,7 +280,9 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         """Register the package's own classes; decide once per class which extras ``forward``
         handles (masks, ``scope``)."""
         super().__init_subclass__(**kwargs)
-        if cls.__module__.startswith("convlayers.") and not cls.__name__.startswith("_"):
+        module = cls.__module__  # (the TF1 classes of convlayers.compat keep Keras' names)
+        own = module.startswith("convlayers.") and not module.startswith("convlayers.compat.")
+        if own and not cls.__name__.startswith("_"):
             register_builtin(cls)
         try:
             params = inspect.signature(cls.call).parameters
@@ -287,11 +345,15 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         """The output mask: the input mask if ``supports_masking``, else ``None`` (dropped)."""
         return mask if self._supports_masking else None
 
-    def _build_for(self, inputs: Any) -> None:
-        self.build(shapes_of(inputs))
+    def _maybe_build(self, input_shape: Any, device: torch.device | None = None) -> None:
+        """Build for ``input_shape`` (first call, eager or symbolic), then set the
+        ``weights=`` given to the constructor and move to the inputs' device."""
+        self.build(input_shape)
         self.built = True
-        device = device_of(inputs)
-        if device is not None and device.type != "cpu":
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+        if device is not None and device.type not in ("cpu", "meta"):  # meta: shapes only
             self.to(device)
 
     def forward(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
@@ -303,7 +365,9 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
             if is_symbolic(inputs):
                 return symbolic_call(self, inputs, args, kwargs)
             inputs = convert_input(inputs, self._torch_dtype)
-        elif inputs.dtype is not self._torch_dtype and inputs.is_floating_point():
+        elif (
+            inputs.dtype is not self._torch_dtype and inputs.is_floating_point() and self._autocast
+        ):
             inputs = inputs.to(self._torch_dtype)
         context = call_context
         if context.depth == 0:  # a new outermost call: forget the previous call's losses
@@ -315,7 +379,7 @@ class Layer(NodeAccessorsMixin, LossTrackingMixin, WeightsMixin, nn.Module):
         context.depth += 1
         try:
             if not self.built:
-                self._build_for(inputs)
+                self._maybe_build(shapes_of(inputs), device_of(inputs))
             if self.input_spec is not None:
                 self.input_spec.check(self.name, inputs)
             if self._extras or kwargs:

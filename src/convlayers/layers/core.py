@@ -260,16 +260,19 @@ class Dropout(Layer):
             return inputs
         if self.rate == 1:
             return torch.zeros_like(inputs)
-        shape = inputs.shape
-        if self.noise_shape is not None:
-            shape = torch.Size(
-                size if size is not None else full for size, full in zip(self.noise_shape, shape)
-            )
+        shape = self._noise_shape(inputs)
         if self.seed is not None and self._generator is None:
             self._generator = torch.Generator(device=inputs.device).manual_seed(self.seed)
         keep = torch.empty(shape, dtype=inputs.dtype, device=inputs.device)
         keep.bernoulli_(1 - self.rate, generator=self._generator)
         return inputs * keep / (1 - self.rate)
+
+    def _noise_shape(self, inputs: torch.Tensor) -> torch.Size:
+        """The shape of the keep mask (broadcast against ``inputs``)."""
+        if self.noise_shape is None:
+            return inputs.shape
+        pairs = zip(self.noise_shape, inputs.shape)
+        return torch.Size(size if size is not None else full for size, full in pairs)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return input_shape

@@ -18,6 +18,7 @@ a config is ever imported.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -123,9 +124,16 @@ def deserialize_layer(
         name = registered
     cls = layer_class(name, custom_objects)
     inner = dict(config.get("config", {}))
-    if hasattr(cls, "_is_graph_network"):  # models take custom_objects for their layers
+    if _takes_custom_objects(cls):  # models (for their layers) and Lambda (its functions)
         return cls.from_config(inner, custom_objects=custom_objects)
     return cls.from_config(inner)
+
+
+def _takes_custom_objects(cls: type) -> bool:
+    try:
+        return "custom_objects" in inspect.signature(cls.from_config).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _built_input_shape(layer: Any) -> Any:
