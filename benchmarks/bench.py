@@ -42,7 +42,7 @@ import chart
 import report
 import torch
 from breakdown import breakdown
-from compiled import compile_candidate, reset
+from compiled import compile_candidate, reset, warm_up
 from harness import PHASES, Candidate, LayerMissing, Workload, make_step
 from memory import peak
 from results import Results
@@ -290,6 +290,9 @@ def main() -> None:
     started, load_start = time.perf_counter(), os.getloadavg()
     torch.set_num_threads(opts.threads)
     torch.manual_seed(0)
+    if opts.compile:
+        with stage("torch.compile start-up"):
+            warm_up()
     records = {}
     for w in workloads:
         record = measure_workload(w, opts)

@@ -41,6 +41,14 @@ class CompileInfo:
         }
 
 
+def warm_up() -> None:
+    """Compile a trivial function once, so the one-time start-up of dynamo and inductor
+    (imports, the C++ toolchain check, the kernels' common header) is not counted as the
+    first workload's compile time."""
+    torch.compile(lambda t: t * 2 + 1)(torch.ones(8))
+    torch._dynamo.reset()
+
+
 def reset() -> None:
     """Forget every compiled graph (call between workloads, never between candidates that
     are timed together)."""

@@ -28,7 +28,9 @@ def fmt_x(ratio: float | None) -> str:
 
 
 def fmt_mb(nbytes: float) -> str:
-    return f"{nbytes / 2**20:.3g}"
+    """MiB, three significant digits (whole MiB from 1000 up)."""
+    mb = nbytes / 2**20
+    return f"{mb:.0f}" if mb >= 1000 else f"{mb:.3g}"
 
 
 def fmt_short(ms: float) -> str:
@@ -95,20 +97,19 @@ def summary(results: Results) -> str:
         "| Keras 3 ms | × Keras 3 | tf-keras ms (impl) | × tf-keras | ours peak MB (× tensors) |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for w in results.workloads:
-        for name, p in w.phases.items():
-            ours = p.eager["ours"].median
-            raw = p.eager.get(p.best_raw or "")
-            k3 = p.eager.get("keras3")
-            tf_ms, impl = _tf_median(p)
-            mem_cell = _peak(p.memory["ours"]) if "ours" in p.memory else "n/a"
-            lines.append(
-                f"| {w.title} | {name} | {fmt_ms(ours)} "
-                f"| {fmt_ms(raw.median if raw else None)} ({variant(p.best_raw)}) "
-                f"| {fmt_x(p.speedup(p.best_raw or ''))} | {fmt_ms(k3.median if k3 else None)} "
-                f"| {fmt_x(p.speedup('keras3'))} | {fmt_ms(tf_ms)}{impl} "
-                f"| {fmt_x(p.tf_speedup())} | {mem_cell} |"
-            )
+    for w, name, p in results.rows():
+        ours = p.eager["ours"].median
+        raw = p.eager.get(p.best_raw or "")
+        k3 = p.eager.get("keras3")
+        tf_ms, impl = _tf_median(p)
+        mem_cell = _peak(p.memory["ours"]) if "ours" in p.memory else "n/a"
+        lines.append(
+            f"| {w.title} | {name} | {fmt_ms(ours)} "
+            f"| {fmt_ms(raw.median if raw else None)} ({variant(p.best_raw)}) "
+            f"| {fmt_x(p.speedup(p.best_raw or ''))} | {fmt_ms(k3.median if k3 else None)} "
+            f"| {fmt_x(p.speedup('keras3'))} | {fmt_ms(tf_ms)}{impl} "
+            f"| {fmt_x(p.tf_speedup())} | {mem_cell} |"
+        )
     return "\n".join(lines)
 
 
@@ -129,31 +130,28 @@ def compiled(results: Results) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     notes = []
-    for w in results.workloads:
-        for name, p in w.phases.items():
-            if p.compile_skipped:
-                notes.append(f"- {w.key} {name}: {p.compile_skipped}")
-            if not p.compile_info:
-                continue
-            raw = p.best_raw or ""
-            info = {k: p.compile_info.get(k, {}) for k in ("ours", raw)}
-            cells = [fmt_ms(p.compiled[k].median) if k in p.compiled else "failed" for k in info]
-            gain = [
-                fmt_x(p.eager[k].median / p.compiled[k].median) if k in p.compiled else "n/a"
-                for k in info
-            ]
-            secs = " / ".join(f"{i.get('seconds', 0):.1f}" for i in info.values())
-            graphs = " / ".join(
-                f"{i.get('graphs', 0)}, {i.get('breaks', 0)}" for i in info.values()
-            )
-            lines.append(
-                f"| {w.title} | {name} | {cells[0]} | {cells[1]} ({variant(raw)}) "
-                f"| {fmt_x(p.speedup(raw, True))} | {gain[0]} | {gain[1]} | {secs} | {graphs} |"
-            )
-            for who, i in info.items():
-                if i.get("error") or i.get("reasons"):
-                    why = i.get("error") or "; ".join(i["reasons"])
-                    notes.append(f"- {w.key} {name} {variant(who)}: {why}")
+    for w, name, p in results.rows():
+        if p.compile_skipped:
+            notes.append(f"- {w.key} {name}: {p.compile_skipped}")
+        if not p.compile_info:
+            continue
+        raw = p.best_raw or ""
+        info = {k: p.compile_info.get(k, {}) for k in ("ours", raw)}
+        cells = [fmt_ms(p.compiled[k].median) if k in p.compiled else "failed" for k in info]
+        gain = [
+            fmt_x(p.eager[k].median / p.compiled[k].median) if k in p.compiled else "n/a"
+            for k in info
+        ]
+        secs = " / ".join(f"{i.get('seconds', 0):.1f}" for i in info.values())
+        graphs = " / ".join(f"{i.get('graphs', 0)}, {i.get('breaks', 0)}" for i in info.values())
+        lines.append(
+            f"| {w.title} | {name} | {cells[0]} | {cells[1]} ({variant(raw)}) "
+            f"| {fmt_x(p.speedup(raw, True))} | {gain[0]} | {gain[1]} | {secs} | {graphs} |"
+        )
+        for who, i in info.items():
+            if i.get("error") or i.get("reasons"):
+                why = i.get("error") or "; ".join(i["reasons"])
+                notes.append(f"- {w.key} {name} {variant(who)}: {why}")
     if notes:
         lines += ["", "Not compiled, compilation errors and graph-break reasons:", "", *notes]
     return "\n".join(lines)
@@ -165,23 +163,22 @@ def tfkeras(results: Results) -> str:
         "| tf-keras / ours per run | median |",
         "|---|---|---|---|---|---|",
     ]
-    for w in results.workloads:
-        for name, p in w.phases.items():
-            if not p.tfkeras:
-                continue
-            tf_cells, ours_cells = [], []
-            for r in p.tfkeras:
-                if "tfkeras" in r:
-                    impl = f" ({r['implementation']})" if r.get("implementation") else ""
-                    tf_cells.append(f"{fmt_ms(r['tfkeras']['median'])}{impl}")
-                else:
-                    tf_cells.append(f"error: {r.get('error', '?')}")
-                ours_cells.append(fmt_ms(r["ours"]["median"]) if "ours" in r else "n/a")
-            ratios = ", ".join(f"{x:.2f}" for x in p.tf_runs()) or "n/a"
-            lines.append(
-                f"| {w.title} | {name} | {', '.join(tf_cells)} | {', '.join(ours_cells)} "
-                f"| {ratios} | **{fmt_x(p.tf_speedup())}** |"
-            )
+    for w, name, p in results.rows():
+        if not p.tfkeras:
+            continue
+        tf_cells, ours_cells = [], []
+        for r in p.tfkeras:
+            if "tfkeras" in r:
+                impl = f" ({r['implementation']})" if r.get("implementation") else ""
+                tf_cells.append(f"{fmt_ms(r['tfkeras']['median'])}{impl}")
+            else:
+                tf_cells.append(f"error: {r.get('error', '?')}")
+            ours_cells.append(fmt_ms(r["ours"]["median"]) if "ours" in r else "n/a")
+        ratios = ", ".join(f"{x:.2f}" for x in p.tf_runs()) or "n/a"
+        lines.append(
+            f"| {w.title} | {name} | {', '.join(tf_cells)} | {', '.join(ours_cells)} "
+            f"| {ratios} | **{fmt_x(p.tf_speedup())}** |"
+        )
     return "\n".join(lines)
 
 
@@ -191,15 +188,14 @@ def memory(results: Results) -> str:
         "| Keras 3: peak MB (×) |",
         "|---|---|---|---|---|",
     ]
-    for w in results.workloads:
-        for name, p in w.phases.items():
-            if "ours" not in p.memory:
-                continue
-            ours = p.memory["ours"]
-            cells = [f"{fmt_mb(ours['tensors'])}, {_peak(ours)}"]
-            for who in (p.best_raw or "", "keras3"):
-                cells.append(_peak(p.memory[who]) if who in p.memory else "n/a")
-            lines.append(f"| {w.title} | {name} | {' | '.join(cells)} |")
+    for w, name, p in results.rows():
+        if "ours" not in p.memory:
+            continue
+        ours = p.memory["ours"]
+        cells = [f"{fmt_mb(ours['tensors'])}, {_peak(ours)}"]
+        for who in (p.best_raw or "", "keras3"):
+            cells.append(_peak(p.memory[who]) if who in p.memory else "n/a")
+        lines.append(f"| {w.title} | {name} | {' | '.join(cells)} |")
     return "\n".join(lines)
 
 
@@ -233,23 +229,26 @@ def _describe(b: dict | None, top: int = 5) -> str:
 def losses(results: Results) -> str:
     """Every ratio where a peer is faster than ours, with what each side spends time on."""
     items = []
-    for w in results.workloads:
-        for name, p in w.phases.items():
-            for kind, (who, ratio) in p.peer_speedups().items():
-                if ratio is None or ratio >= 1:
-                    continue
-                ours_key = "compiled:ours" if kind == "hand-written compiled" else "ours"
-                peer_key = f"compiled:{who}" if kind == "hand-written compiled" else who
-                lines = [
-                    f"- **{w.title}, {name}**, against {kind} (`{variant(who)}`): {ratio:.2f}."
-                ]
-                if p.note:
-                    lines.append(f"  Known: {p.note}")
-                lines.append(f"  - ours: {_describe(p.breakdown.get(ours_key))}")
-                if kind != "tf-keras":
-                    lines.append(f"  - {variant(who)}: {_describe(p.breakdown.get(peer_key))}")
-                items.append("\n".join(lines))
-    return "\n".join(items) if items else "Ours is at least as fast as every peer in this run."
+    for w, name, p in results.rows():
+        for kind, (who, ratio) in p.peer_speedups().items():
+            if ratio is None or ratio >= 1:
+                continue
+            ours_key = "compiled:ours" if kind == "hand-written compiled" else "ours"
+            peer_key = f"compiled:{who}" if kind == "hand-written compiled" else who
+            head = f"- **{w.title}, {name}**, against {kind} (`{variant(who)}`): {ratio:.2f}"
+            noise = " (within 5%: medians of equal code differ this much)" if ratio >= 0.95 else ""
+            lines = [f"{head}{noise}."]
+            if p.note:
+                lines.append(f"  Known: {p.note}")
+            lines.append(f"  - ours: {_describe(p.breakdown.get(ours_key))}")
+            if kind != "tf-keras":
+                lines.append(f"  - {variant(who)}: {_describe(p.breakdown.get(peer_key))}")
+            items.append("\n".join(lines))
+    intro = (
+        "Every speed-up below 1, with the profile of both sides (per step: the ops with the "
+        "most self time, their calls, and the time outside ops).\n\n"
+    )
+    return intro + "\n".join(items) if items else "Ours is at least as fast as every peer."
 
 
 def detail(results: Results) -> str:
@@ -257,14 +256,13 @@ def detail(results: Results) -> str:
         "| workload | phase | mode | candidate | median ms | min ms | max ms | rounds |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for w in results.workloads:
-        for name, p in w.phases.items():
-            for mode, stats in (("eager", p.eager), ("compiled", p.compiled)):
-                for who, s in stats.items():
-                    lines.append(
-                        f"| {w.key} | {name} | {mode} | {who} | {fmt_ms(s.median)} "
-                        f"| {fmt_ms(s.low)} | {fmt_ms(s.high)} | {s.rounds} |"
-                    )
+    for w, name, p in results.rows():
+        for mode, stats in (("eager", p.eager), ("compiled", p.compiled)):
+            for who, s in stats.items():
+                lines.append(
+                    f"| {w.key} | {name} | {mode} | {who} | {fmt_ms(s.median)} "
+                    f"| {fmt_ms(s.low)} | {fmt_ms(s.high)} | {s.rounds} |"
+                )
     return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +124,12 @@ class Results:
     @classmethod
     def from_dict(cls, d: dict) -> Results:
         return cls(d["meta"], [WorkloadResult.from_dict(w) for w in d["workloads"]])
+
+    def rows(self) -> Iterator[tuple[WorkloadResult, str, PhaseResult]]:
+        """Every (workload, phase name, phase result), in the run's order."""
+        for w in self.workloads:
+            for name, phase in w.phases.items():
+                yield w, name, phase
 
     def find(self, key: str) -> WorkloadResult | None:
         return next((w for w in self.workloads if w.key == key), None)

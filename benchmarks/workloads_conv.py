@@ -13,6 +13,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from harness import PHASES, Candidate, LayerSpec, Workload
+from layouts import as_nchw, channels_first, from_nchw
 
 
 def _raw_conv1d(channels, filters, k, left, right, dilation):
@@ -43,7 +44,7 @@ def _raw_conv2d_cl(channels, filters, k, left, right, dilation, crop):
         b = torch.zeros(filters, requires_grad=True)
 
         def forward(x):
-            v = x.transpose(1, 2).unsqueeze(2)
+            v = as_nchw(x, 1)
             if left == right:
                 y = F.conv2d(v, w, b, padding=(0, left), dilation=(1, dilation))
             elif crop:
@@ -52,7 +53,7 @@ def _raw_conv2d_cl(channels, filters, k, left, right, dilation, crop):
                 y = y[..., : x.shape[1]]
             else:
                 y = F.conv2d(F.pad(v, (left, right)), w, b, dilation=(1, dilation))
-            return y.squeeze(2).transpose(1, 2)
+            return from_nchw(y, 1)
 
         return Candidate(forward, [w, b])
 
@@ -66,7 +67,7 @@ def _raw_conv1d_bare(channels, filters, k):
         w = torch.randn(filters, channels, k, requires_grad=True)
         b = torch.zeros(filters, requires_grad=True)
         forward = lambda x: F.conv1d(x, w, b, padding=k // 2)  # noqa: E731
-        return Candidate(forward, [w, b], prepare=lambda x: x.transpose(1, 2))
+        return Candidate(forward, [w, b], prepare=lambda x: channels_first(x, 1))
 
     return make
 
@@ -84,14 +85,14 @@ def _raw_conv2d(channels, filters, k, stride, pads, layout):
         symmetric = pads[0] == pads[1] == pads[2] == pads[3]
 
         def forward(x):
-            v = x.permute(0, 3, 1, 2) if layout == "cl" else x
+            v = as_nchw(x, 2) if layout == "cl" else x
             if symmetric:
                 y = F.conv2d(v, w, b, stride, pads[0])
             else:
                 y = F.conv2d(F.pad(v, pads), w, b, stride)
-            return y.permute(0, 2, 3, 1) if layout == "cl" else y
+            return from_nchw(y, 2) if layout == "cl" else y
 
-        prepare = (lambda x: x.permute(0, 3, 1, 2)) if layout == "cf" else None
+        prepare = (lambda x: channels_first(x, 2)) if layout == "cf" else None
         return Candidate(forward, [w, b], prepare=prepare)
 
     return make

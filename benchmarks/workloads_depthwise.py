@@ -11,6 +11,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from harness import Candidate, LayerSpec, Workload
+from layouts import as_nchw, channels_first, from_4d, from_nchw, same_pads, to_4d
+from workloads_separable import INPUT_1D, INPUT_2D
 
 
 def _raw(channels, k, rank, layout):
@@ -23,26 +25,20 @@ def _raw(channels, k, rank, layout):
             w = w.to(memory_format=torch.channels_last)
         w.requires_grad_()
         b = torch.zeros(channels, requires_grad=True)
-        pad = (k // 2, k // 2) if rank == 2 else (0, k // 2)
+        pad = same_pads(k, rank)
+        into, back = (as_nchw, from_nchw) if layout == "cl" else (to_4d, from_4d)
 
         def forward(x):
-            if layout == "cf":
-                v = x if rank == 2 else x.unsqueeze(2)
-                y = F.conv2d(v, w, b, 1, pad, 1, channels)
-                return y if rank == 2 else y.squeeze(2)
-            v = x.permute(0, 3, 1, 2) if rank == 2 else x.unsqueeze(1).permute(0, 3, 1, 2)
-            y = F.conv2d(v, w, b, 1, pad, 1, channels).permute(0, 2, 3, 1)
-            return y if rank == 2 else y.squeeze(1)
+            return back(F.conv2d(into(x, rank), w, b, 1, pad, 1, channels), rank)
 
-        to_cf = (lambda x: x.permute(0, 3, 1, 2)) if rank == 2 else (lambda x: x.transpose(1, 2))
-        return Candidate(forward, [w, b], prepare=to_cf if layout == "cf" else None)
+        prepare = (lambda x: channels_first(x, rank)) if layout == "cf" else None
+        return Candidate(forward, [w, b], prepare=prepare)
 
     return make
 
 
 def workloads() -> list[Workload]:
-    a = (32, 1024, 64)
-    b = (16, 64, 64, 32)
+    a, b = INPUT_1D, INPUT_2D  # the separable workloads' inputs
     return [
         Workload(
             "depthwise1d-a",
