@@ -44,8 +44,9 @@ class Adagrad(Optimizer):
         learning_rate: a float, a schedule or a callable. Defaults to 0.001.
         initial_accumulator_value: starting value of the accumulators. Defaults to 0.1.
         epsilon: added to the accumulator inside the square root. Defaults to 1e-7.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
     """
 
     _config_keys = ("initial_accumulator_value", "epsilon")
@@ -89,8 +90,9 @@ class Adadelta(Optimizer):
         learning_rate: a float, a schedule or a callable. Defaults to 0.001.
         rho: decay of the accumulated squares. Defaults to 0.95.
         epsilon: added inside the square roots. Defaults to 1e-7.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
     """
 
     _config_keys = ("rho", "epsilon")

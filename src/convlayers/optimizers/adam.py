@@ -84,8 +84,9 @@ class Adam(_AdamBase):
         adaptive_epsilon: scale epsilon by ``sqrt(1 - beta_2 ** t)``. Defaults to False.
             (tf-keras leaves it out of ``get_config``; ours lists it when True.)
         amsgrad: use the AMSGrad variant. Defaults to False.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
     """
 
     adaptive_epsilon = GroupValue()
@@ -123,9 +124,13 @@ class AdamW(_AdamBase):
     Args:
         learning_rate: a float, a schedule or a callable. Defaults to 0.001.
         weight_decay: required (not None). Defaults to 0.004.
-        beta_1, beta_2, epsilon, amsgrad: as :class:`Adam`.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``.
+        beta_1: as in :class:`Adam`.
+        beta_2: as in :class:`Adam`.
+        epsilon: as in :class:`Adam`.
+        amsgrad: as in :class:`Adam`.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
     """
 
     def __init__(

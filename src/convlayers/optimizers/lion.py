@@ -35,8 +35,9 @@ class Lion(Optimizer):
         learning_rate: a float, a schedule or a callable. Defaults to 0.0001.
         beta_1: interpolation of the update direction, in (0, 1]. Defaults to 0.9.
         beta_2: decay of the momentum. Defaults to 0.99.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
     """
 
     _config_keys = ("beta_1", "beta_2")

@@ -41,9 +41,10 @@ class RMSprop(Optimizer):
         momentum: momentum of the increments (0: none). Defaults to 0.
         epsilon: added to the variance inside the square root. Defaults to 1e-7.
         centered: normalise by the gradient's estimated variance. Defaults to False.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``. ``ema_overwrite_frequency`` defaults to 100 here, as in
-        tf-keras.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
+    ``ema_overwrite_frequency`` defaults to 100 here, as in tf-keras.
     """
 
     _config_keys = ("rho", "momentum", "epsilon", "centered")

@@ -39,8 +39,9 @@ class SGD(Optimizer):
             returning a float (called once). Defaults to 0.01.
         momentum: float in [0, 1]. Defaults to 0.
         nesterov: whether to use Nesterov momentum. Defaults to False.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
     """
 
     _config_keys = ("momentum", "nesterov")

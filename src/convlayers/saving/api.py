@@ -10,7 +10,7 @@ on any error nothing half-built escapes.
 >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
 >>> save_model(model, path)
 >>> x = np.ones((1, 8, 1), "float32")
->>> bool(np.array_equal(load_model(path).predict(x), model.predict(x)))
+>>> bool(np.array_equal(load_model(path).predict(x, verbose=0), model.predict(x, verbose=0)))
 True
 """
 
