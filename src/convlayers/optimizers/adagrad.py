@@ -47,6 +47,15 @@ class Adagrad(Optimizer):
 
     ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
     described in ``convlayers.optimizers``.
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.Adagrad(learning_rate=0.1)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.9155, -1.9155])
     """
 
     _config_keys = ("initial_accumulator_value", "epsilon")
@@ -93,6 +102,15 @@ class Adadelta(Optimizer):
 
     ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
     described in ``convlayers.optimizers``.
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.Adadelta(learning_rate=1.0)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.9986, -1.9986])
     """
 
     _config_keys = ("rho", "epsilon")

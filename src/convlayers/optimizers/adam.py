@@ -87,6 +87,15 @@ class Adam(_AdamBase):
 
     ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
     described in ``convlayers.optimizers``.
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.Adam(learning_rate=0.1)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.9000, -1.9000])
     """
 
     adaptive_epsilon = GroupValue()
@@ -131,6 +140,15 @@ class AdamW(_AdamBase):
 
     ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
     described in ``convlayers.optimizers``.
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.AdamW(learning_rate=0.1, weight_decay=0.5)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.8500, -1.8000])
     """
 
     def __init__(

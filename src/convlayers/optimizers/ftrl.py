@@ -56,6 +56,15 @@ class Ftrl(Optimizer):
 
     ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
     described in ``convlayers.optimizers``.
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.Ftrl(learning_rate=0.1, l1_regularization_strength=0.01)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.3793, -0.8447])
     """
 
     _config_keys = (

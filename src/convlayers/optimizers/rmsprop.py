@@ -45,6 +45,15 @@ class RMSprop(Optimizer):
     ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
     described in ``convlayers.optimizers``.
     ``ema_overwrite_frequency`` defaults to 100 here, as in tf-keras.
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.RMSprop(learning_rate=0.1)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.6838, -1.6838])
     """
 
     _config_keys = ("rho", "momentum", "epsilon", "centered")
