@@ -5,9 +5,9 @@ import importlib
 import inspect
 
 import pytest
+from test_docs import NAMESPACES
 
 from convlayers.layers.base import Layer
-from test_docs import NAMESPACES
 
 
 def public_objects():
