@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+import convlayers.__main__ as cli
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
@@ -86,8 +88,11 @@ def test_python_blocks_of_the_page_run(page, tmp_path, monkeypatch):
     run_python_blocks(page)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the ONNX exporter's own
+@pytest.mark.filterwarnings("ignore::FutureWarning")
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
-def test_convlayers_commands_of_the_page_run(page, tmp_path):
+def test_convlayers_commands_of_the_page_run(page, tmp_path, monkeypatch):
+    """``python -m convlayers ...`` lines run (in this process: ``convlayers.__main__``)."""
     commands = [
         line
         for language, code in blocks(page)
@@ -96,12 +101,13 @@ def test_convlayers_commands_of_the_page_run(page, tmp_path):
         if line.startswith("python -m convlayers ")
     ]
     (tmp_path / "tests").symlink_to(ROOT / "tests")  # the commands name tests/fixtures/...
+    monkeypatch.chdir(tmp_path)
     for line in commands:
-        args = shlex.split(line.split("#")[0])
-        done = subprocess.run(
-            [sys.executable, *args[1:]], cwd=tmp_path, capture_output=True, text=True
-        )
-        assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
+        args = shlex.split(line.split("#")[0])[3:]
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            status = cli.main(args)
+        assert status == 0, f"{line}\n{printed.getvalue()}"
+        assert (tmp_path / args[-1]).exists(), line
 
 
 def documented_objects() -> set[int]:
