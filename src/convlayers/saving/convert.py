@@ -115,7 +115,7 @@ def export_onnx(model: Any, path: str, batch_size: int = 1) -> float:
     session = onnxruntime.InferenceSession(path)
     feed = {i.name: x.numpy() for i, x in zip(session.get_inputs(), inputs)}
     got = session.run(None, feed)
-    expected = model.predict(inputs[0] if len(inputs) == 1 else inputs)
+    expected = model.predict(inputs[0] if len(inputs) == 1 else inputs, verbose=0)
     expected = expected if isinstance(expected, list) else [expected]
     error = max(float(np.max(np.abs(g - e))) for g, e in zip(got, expected))
     if not all(np.allclose(g, e, rtol=ONNX_RTOL, atol=ONNX_ATOL) for g, e in zip(got, expected)):
