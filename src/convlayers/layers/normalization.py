@@ -158,16 +158,19 @@ class BatchNormalization(_Normalization):
     Args:
         axis: the kept axis or axes (int or list, negative from the end); 1 after a
             channels_first convolution.
-        momentum, epsilon, center, scale, *_initializer, *_regularizer, *_constraint:
-            as Keras (``moving_*_initializer`` for the moving statistics).
+        momentum: weight of the old value in the moving averages.
         fused: as tf-keras: ``None`` fuses for 4-D/5-D inputs whose axis is the first
             or last non-batch axis; ``True`` demands it (ValueError otherwise). A fused
             layer updates ``moving_variance`` with the Bessel-corrected batch variance
             ``var * n / (n - 1)`` (``n`` entries per channel; ``var`` when ``n == 1``), as
             TF's fused kernel; the output is the same either way.
-        renorm, virtual_batch_size, adjustment, synchronized: not supported; a value
-            other than the default raises ValueError. ``renorm_clipping`` and
-            ``renorm_momentum`` only act with ``renorm`` and are ignored, as in tf-keras.
+
+    ``epsilon``, ``center``, ``scale`` and the ``*_initializer`` (``moving_mean_`` and
+    ``moving_variance_initializer`` for the moving statistics), ``*_regularizer`` and
+    ``*_constraint`` arguments are those of Keras. ``renorm``, ``virtual_batch_size``,
+    ``adjustment`` and ``synchronized=True`` are not supported: a value other than the
+    default raises ValueError. ``renorm_clipping`` and ``renorm_momentum`` only act with
+    ``renorm`` and are ignored, as in tf-keras.
 
     Shapes: output shape = input shape (any rank). Weights ``gamma``, ``beta``
     (trainable; left out by ``scale``/``center`` False), ``moving_mean``,
@@ -369,7 +372,9 @@ class LayerNormalization(_Normalization):
 
     Args:
         axis: the normalized axis or axes (int or list, negative from the end).
-        epsilon, center, scale, *_initializer, *_regularizer, *_constraint: as Keras.
+
+    ``epsilon``, ``center``, ``scale`` and the ``*_initializer``, ``*_regularizer`` and
+    ``*_constraint`` arguments are those of Keras.
 
     Shapes: output shape = input shape (any rank). Weights ``gamma``, ``beta``: one
     entry per position of ``axis``, shape ``(input_shape[a] for a in axis)`` in the order
