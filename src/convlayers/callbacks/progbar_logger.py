@@ -36,7 +36,7 @@ class ProgbarLogger(Callback):
     >>> model.compile('sgd', 'mse')
     >>> x, y = np.ones((8, 2), 'float32'), np.zeros((8, 1), 'float32')
     >>> history = model.fit(x, y, epochs=1, batch_size=8, verbose=2)  # one line per epoch
-    1/1 - ...s - loss: ... - ...ms/epoch - ...ms/step
+    1/1 - ...s - loss: ... - ...s/epoch - ...s/step
     """
 
     def __init__(self, count_mode: str = "samples", stateful_metrics: Any = None) -> None:
