@@ -79,6 +79,8 @@ def conv(
     rank = kernel.dim() - 2
     plan = plan_for(x, kernel.shape[:rank], strides, padding, dilation, channels_last, name)
     weight = (kernel.unsqueeze(0) if rank == 1 else kernel).permute(3, 2, 0, 1)
+    if weight.shape[0] == 1:  # one filter: torch's slow_conv2d backward refuses this view
+        weight = weight.contiguous()  # (its grad_weight "must be contiguous"); a tiny copy
     x = to_nchw(x, rank, channels_last)
     if plan.pre_pad is not None:
         x = F.pad(x, plan.pre_pad)
