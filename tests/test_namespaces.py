@@ -24,15 +24,6 @@ REQUIRED = {
         "load_model", "save_model",
     ],
     "optimizers": ["Adam", "SGD", "RMSprop", "Adagrad", "get", "serialize", "deserialize"],
-    "losses": [
-        "categorical_crossentropy", "CategoricalCrossentropy", "mse", "BinaryCrossentropy",
-        "SparseCategoricalCrossentropy", "Huber", "get",
-    ],
-    "metrics": ["Accuracy", "AUC", "Precision", "Recall", "categorical_accuracy", "get"],
-    "callbacks": [
-        "Callback", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler",
-        "ReduceLROnPlateau", "CSVLogger", "History",
-    ],
     "backend": [
         "square", "log", "clip", "epsilon", "image_data_format", "set_image_data_format",
         "int_shape", "mean", "sum", "floatx", "get_value", "set_value", "clear_session",

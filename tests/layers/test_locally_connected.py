@@ -11,6 +11,7 @@ from fixture_loader import FIXTURES, load_fixtures
 from parity import check_against_fixture, relative_l2
 
 import convlayers
+from convlayers.ops import local as local_ops
 from convlayers.ops.local_geometry import LocalGeometry
 from convlayers.ops.local_layout3 import CanonicalRows, layout3_canonical
 from convlayers.ops.local_layouts import _positions, convert_kernel
@@ -20,10 +21,30 @@ LAYERS = {1: convlayers.LocallyConnected1D, 2: convlayers.LocallyConnected2D}
 ALL_CASES = [(rank, c) for rank in (1, 2) for c in CASES[rank]]
 
 
+def _counting(calls):
+    apply = local_ops._LocalMatmul.apply
+
+    def counted(*args):
+        calls.append(1)
+        return apply(*args)
+
+    return counted
+
+
+BACKWARDS = {"hand_written": 0, "autograd": 1 << 62}  # CUSTOM_BACKWARD_MIN_MACS either side
+
+
+@pytest.mark.parametrize("backward", sorted(BACKWARDS))
 @pytest.mark.parametrize(("rank", "case"), ALL_CASES, ids=[c.id for _, c in ALL_CASES])
-def test_matches_tf_keras_fixture(rank, case):
+def test_matches_tf_keras_fixture(rank, case, backward, monkeypatch):
+    """Both backwards (the hand-written one of large layers, autograd's of small ones)
+    give the reference's gradients: the switch point between them is invisible."""
+    monkeypatch.setattr(local_ops, "CUSTOM_BACKWARD_MIN_MACS", BACKWARDS[backward])
+    calls = []
+    monkeypatch.setattr(local_ops._LocalMatmul, "apply", _counting(calls))
     layer = LAYERS[rank].from_config(case.config)
     check_against_fixture(layer, case)
+    assert bool(calls) == (backward == "hand_written")
     assert [tuple(w.shape) for w in layer.weights] == [
         case.arrays[f"w/{n}"].shape for n in case.weight_names
     ]
@@ -235,7 +256,8 @@ def test_conversion_errors():
         (2, 3, "valid", "channels_first", 1),
     ],
 )
-def test_gradcheck(rng, rank, impl, padding, fmt, strides, patch_pieces):
+def test_gradcheck(rng, rank, impl, padding, fmt, strides, patch_pieces, monkeypatch):
+    monkeypatch.setattr(local_ops, "CUSTOM_BACKWARD_MIN_MACS", 0)  # the hand-written backward
     spatial = (7,) if rank == 1 else (5, 4)
     shape = (2, *spatial, 2) if fmt == "channels_last" else (2, 2, *spatial)
     layer = LAYERS[rank](
@@ -253,7 +275,8 @@ def test_gradcheck(rng, rank, impl, padding, fmt, strides, patch_pieces):
     assert torch.autograd.gradcheck(run, (x, *weights))
 
 
-def test_double_backward_is_refused():
+def test_double_backward_is_refused_by_the_hand_written_backward(monkeypatch):
+    monkeypatch.setattr(local_ops, "CUSTOM_BACKWARD_MIN_MACS", 0)
     layer = convlayers.LocallyConnected1D(2, 3, dtype="float64")
     x = torch.randn(1, 6, 2, dtype=torch.float64, requires_grad=True)
     (gx,) = torch.autograd.grad(layer(x).sum(), x, create_graph=True)

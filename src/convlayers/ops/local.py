@@ -21,9 +21,11 @@ windows of position ``p`` and ``W`` the canonical ``(P, prod(K) * C, F)`` kernel
   in-place add per kernel tap (``prod(K)`` adds, each over non-overlapping positions).
   Neither is ``unfold``'s index scatter.
 
-Double backward is not supported (the function is ``once_differentiable``). Under
-``torch.compile`` the plain forward runs and autograd derives its backward (the fold's
-in-place adds into overlapping windows are not allowed there).
+Double backward is not supported (the function is ``once_differentiable``). Layers
+smaller than ``CUSTOM_BACKWARD_MIN_MACS`` multiply-adds, and any layer under
+``torch.compile``, run the plain forward and autograd derives its backward (for small
+layers the fixed cost of the hand-written one outweighs what it saves; under compile the
+fold's in-place adds into overlapping windows are not allowed).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from .local_geometry import LocalGeometry
 from .local_layout3 import CanonicalRows
 from .local_layouts import to_canonical
 
-__all__ = ["local_conv", "local_matmul"]
+__all__ = ["CUSTOM_BACKWARD_MIN_MACS", "local_conv", "local_matmul"]
 
 
 def _unfold(x: torch.Tensor, kernel: tuple[int, ...], strides: tuple[int, ...], cl: bool):
@@ -61,12 +63,24 @@ def _patch_order(rank: int, cl: bool) -> tuple[int, ...]:
     return (*out_axes, 0, *features)
 
 
+# Multiply-adds of the forward (P * N * features * F) from which the hand-written backward
+# pays for its fixed per-call cost (about 25 ops and a Python autograd node); below it the
+# plain forward runs and autograd derives the backward. Measured on the benchmark machine:
+# benchmarks/NOTES_local.md, "Choosing the backward by problem size".
+CUSTOM_BACKWARD_MIN_MACS = 16_000_000
+
 _MAX_PIECES = 16
 _MIN_PIECE = 1 << 20  # elements (4 MiB of float32): below, per-piece overhead outweighs the saving
 
 
 def _patch_pieces(
-    x: torch.Tensor, kernel, strides, cl: bool, built: int = 0, cuts: tuple[int, ...] = ()
+    x: torch.Tensor,
+    kernel,
+    strides,
+    cl: bool,
+    built: int = 0,
+    cuts: tuple[int, ...] = (),
+    whole: bool = False,
 ) -> list:
     """The ``(P, N, prod(K) * C)`` patches as pieces ``(positions, windows)``, in order.
 
@@ -79,13 +93,14 @@ def _patch_pieces(
     elements, they come as whole rows of the first output axis of about the input's
     size each (at most ``_MAX_PIECES`` pieces), so a large forward never holds
     ``prod(K)`` copies of its input, or a second copy of its parameters, at once, and a
-    small one pays no per-piece overhead.
+    small one pays no per-piece overhead. ``whole`` (autograd records the ops) asks for
+    one piece.
     """
     rank = len(kernel)
     windows = _unfold(x, kernel, strides, cl).permute(_patch_order(rank, cl))
     viewable = rank == 1 and cl and x.is_contiguous()
     temporary = built + (0 if viewable else windows.numel())
-    if (temporary <= _MIN_PIECE and not cuts) or torch.compiler.is_compiling():
+    if whole or (temporary <= _MIN_PIECE and not cuts) or torch.compiler.is_compiling():
         return [(slice(None), windows)]
     rows = windows.shape[0]
     step = rows
@@ -135,7 +150,9 @@ def _forward(x, weight, bias, kernel, strides, out_shape, cl: bool) -> torch.Ten
     rank = len(kernel)
     shape = (weight.shape[0], x.shape[0], weight.shape[2])
     plan = () if isinstance(weight, torch.Tensor) else (weight.built, weight.cuts)
-    y = _stack_pieces(_patch_pieces(x, kernel, strides, cl, *plan), rank, matmul, shape, x)
+    whole = _tracked(x, weight, bias)  # autograd records these ops: no out= writes
+    pieces = _patch_pieces(x, kernel, strides, cl, *plan, whole=whole)
+    y = _stack_pieces(pieces, rank, matmul, shape, x)
     if bias is not None:  # (*O, F) or (F, *O), added to the contiguous (P, N, F) buffer
         bias = bias if cl else bias.permute(*range(1, rank + 1), 0)
         y.view(*out_shape, *shape[1:]).add_(bias.unsqueeze(-2))
@@ -274,9 +291,13 @@ def local_matmul(
     spatial = x.shape[1 : rank + 1] if channels_last else x.shape[2:]
     out_shape = tuple((n - k) // s + 1 for n, k, s in zip(spatial, kernel_size, strides))
     args = (x, weight, bias, kernel_size, strides, out_shape, channels_last)
-    if _tracked(x, weight, bias) and not torch.compiler.is_compiling():
+    if (
+        _tracked(x, weight, bias)
+        and math.prod(weight.shape) * x.shape[0] >= CUSTOM_BACKWARD_MIN_MACS
+        and not torch.compiler.is_compiling()
+    ):
         return _LocalMatmul.apply(*args)
-    return _forward(*args)  # also compiled: autograd of the plain ops
+    return _forward(*args)  # small, or compiled: autograd of the plain ops
 
 
 def _tracked(*tensors) -> bool:
