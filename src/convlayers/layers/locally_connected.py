@@ -10,6 +10,7 @@ import torch
 
 from .. import activations, constraints, initializers, regularizers
 from ..conv_arithmetic import local_output_length
+from ..ops.conv import check_floating
 from ..ops.local import local_conv
 from ..ops.local_geometry import LocalGeometry
 from ..ops.local_layouts import convert_kernel
@@ -86,7 +87,7 @@ class LocallyConnected(Layer):
                 f"Received: padding={padding!r}"
             )
         self.padding = normalize_padding(padding, ("valid", "same"))
-        if implementation not in (1, 2, 3) or isinstance(implementation, bool):
+        if type(implementation) is not int or implementation not in (1, 2, 3):
             raise ValueError(
                 f"Unrecognized implementation mode: {implementation}. `implementation` must be "
                 f"1, 2 or 3. Received: implementation={implementation!r}"
@@ -172,6 +173,7 @@ class LocallyConnected(Layer):
         self.built = True
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        check_floating(inputs, self.name)
         outputs = local_conv(inputs, self.kernel, self.bias, self.geometry, self.implementation)
         return outputs if self.activation is activations.linear else self.activation(outputs)
 
