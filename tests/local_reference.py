@@ -44,8 +44,7 @@ def connections(spatial, kernel_size, strides, padding):
     out = [output_length(n, k, s, padding) for n, k, s in zip(spatial, kernel_size, strides)]
     for pos in itertools.product(*(range(o) for o in out)):
         per_axis = [
-            window(p, n, k, s, padding)
-            for p, n, k, s in zip(pos, spatial, kernel_size, strides)
+            window(p, n, k, s, padding) for p, n, k, s in zip(pos, spatial, kernel_size, strides)
         ]
         for pairs in itertools.product(*per_axis):
             yield pos, tuple(t for t, _ in pairs), tuple(i for _, i in pairs)
@@ -108,7 +107,7 @@ def local(x, kernel, bias, filters, kernel_size, strides, padding, channels_last
                      channels_last, implementation)  # fmt: skip
     out = [output_length(n, k, s, padding) for n, k, s in zip(spatial, kernel_size, strides)]
     y = x.reshape(x.shape[0], -1) @ w
-    y = y.reshape(x.shape[0], *out, filters) if channels_last else y.reshape(x.shape[0], filters, *out)
+    y = y.reshape(x.shape[0], *((*out, filters) if channels_last else (filters, *out)))
     if bias is not None:
         b = np.asarray(bias, np.float64)
         y = y + (b if channels_last else b.reshape(filters, *out))

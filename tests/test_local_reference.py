@@ -32,7 +32,5 @@ def test_reference_reproduces_the_tf_keras_fixture(case):
         x = arrays["x"]
         spatial = x.shape[1 : rank + 1] if channels_last else x.shape[2:]
         channels = x.shape[-1] if channels_last else x.shape[1]
-        length = local_reference.kernel_length(
-            spatial, channels, config["filters"], *args[1:4]
-        )
+        length = local_reference.kernel_length(spatial, channels, config["filters"], *args[1:4])
         assert arrays["w/kernel"].shape == (length,)
