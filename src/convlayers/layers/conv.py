@@ -98,7 +98,7 @@ class Conv(Layer):
                 f"Inputs to `DepthwiseConv` should have rank {self.rank + 2}. "
                 f"Received input_shape={shape}."
             )
-        self._input_spec().check(self.name, SymbolicTensor(shape))
+        self.input_spec.check(self.name, SymbolicTensor(shape))  # once built: the channels
         channels = shape[self._channel_axis]
         if channels is None:
             raise ValueError(

@@ -14,6 +14,7 @@ from ..ops.conv import check_floating
 from ..ops.local import local_conv
 from ..ops.local_geometry import LocalGeometry
 from ..ops.local_layouts import convert_kernel
+from ..symbolic import SymbolicTensor
 from ..validation import (
     check_output_length,
     normalize_data_format,
@@ -179,6 +180,7 @@ class LocallyConnected(Layer):
 
     def compute_output_shape(self, input_shape: Any) -> tuple[int | None, ...]:
         shape, spatial, _ = self._split(input_shape)
+        self.input_spec.check(self.name, SymbolicTensor(shape))  # once built: its lengths
         out = self._output_spatial(shape, spatial)
         if self._channels_last:
             return (shape[0], *out, self.filters)
