@@ -209,6 +209,9 @@ def test_wrong_channel_count_after_build(case, delta):
     with pytest.raises(ValueError) as info:
         layer(x)
     assert names_shape(str(info.value), shape), str(info.value)
+    with pytest.raises(ValueError) as info:  # it gave a shape for inputs the call refuses
+        layer.compute_output_shape(tuple(shape))
+    assert names_shape(str(info.value), shape), str(info.value)
 
 
 @given(
@@ -275,6 +278,9 @@ def test_local_kernel_fixes_the_input_lengths(case, delta, data):
     shape[axis] += -delta if shorter else delta
     with pytest.raises(ValueError) as info:
         layer(torch.zeros(shape, dtype=torch.float64))
+    assert names_shape(str(info.value), shape), str(info.value)
+    with pytest.raises(ValueError) as info:  # it gave a shape for inputs the call refuses
+        layer.compute_output_shape(tuple(shape))
     assert names_shape(str(info.value), shape), str(info.value)
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import reshaping_reference as ref
 import torch
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from parity import relative_l2
 
@@ -298,3 +298,98 @@ def test_cropping2d_entry_error_names_the_whole_value():
         convlayers.Cropping2D((-1, 0))
     with pytest.raises(ValueError, match=r"^The `2nd entry of padding`.*padding=\(1, 2.5\)$"):
         convlayers.ZeroPadding2D((1, 2.5))
+
+
+# ----------------------------------------------------------------- any input
+
+GLUE = st.one_of(
+    SIZES.map(lambda u: convlayers.Dense(u)),
+    st.sampled_from([None, "channels_first"]).map(convlayers.Flatten),
+    reshape_targets().map(lambda drawn: convlayers.Reshape(drawn[1])),
+    st.integers(0, 2).map(convlayers.ZeroPadding1D),
+    st.integers(0, 2).map(convlayers.ZeroPadding2D),
+    st.integers(0, 2).map(convlayers.Cropping1D),
+    st.integers(0, 2).map(convlayers.Cropping2D),
+    SIZES.map(convlayers.UpSampling1D),
+    SIZES.map(convlayers.UpSampling2D),
+    st.integers(1, 3).flatmap(lambda n: st.permutations(range(1, n + 1))).map(
+        lambda dims: convlayers.Permute(tuple(dims))
+    ),
+)
+MERGE_LAYERS = st.sampled_from(
+    [*(getattr(convlayers.layers, name) for name in sorted(MERGES)), convlayers.Concatenate]
+).map(lambda cls: cls())
+
+
+def outcome(run):
+    try:
+        return tuple(run())
+    except ERRORS as error:
+        return type(error)
+
+
+@given(GLUE, st.lists(st.integers(0, 4), max_size=5).map(tuple), st.booleans())
+# Flatten on an empty batch: RuntimeError (a reshape with an ambiguous -1)
+@example(convlayers.Flatten(), (0, 3, 2), False)
+# a built Dense: compute_output_shape gave (0, 1) for inputs the call refuses
+@example(convlayers.Dense(1), (0, 2), True)
+# Reshape of a scalar: IndexError
+@example(convlayers.Reshape((1,)), (), False)
+def test_any_input_shape_gives_the_computed_shape_or_a_clear_error(layer, shape, built):
+    """Random ranks and sizes (0 included): the call and ``compute_output_shape`` agree on
+    the shape or both refuse with ValueError/TypeError."""
+    if built:
+        other = [d + 1 for d in shape]
+        try:
+            layer(torch.zeros(other))
+        except ERRORS:
+            built = False
+    called = outcome(lambda: layer(torch.zeros(shape)).shape)
+    computed = outcome(lambda: layer.compute_output_shape(shape))
+    if isinstance(called, tuple) or isinstance(computed, tuple):
+        assert called == computed
+
+
+@given(MERGE_LAYERS, st.lists(st.lists(st.integers(1, 3), max_size=3), min_size=1, max_size=3))
+def test_merges_on_any_shapes(layer, shapes):
+    shapes = [(2, *s) for s in shapes]
+    called = outcome(lambda: layer([torch.zeros(s) for s in shapes]).shape)
+    computed = outcome(lambda: layer.compute_output_shape(shapes))
+    if isinstance(called, tuple) or isinstance(computed, tuple):
+        assert called == computed
+
+
+@given(st.one_of(GLUE, MERGE_LAYERS), st.one_of(st.none(), st.text(max_size=3)), st.booleans())
+# a built Dense raised AttributeError ('str' object has no attribute 'shape')
+@example(convlayers.Dense(2), "abc", True)
+def test_non_tensor_input_is_a_type_error(layer, value, built):
+    if built and isinstance(layer, convlayers.Dense):
+        layer(torch.zeros(1, 3))
+    with pytest.raises(TypeError, match="tensor"):
+        layer([value, value] if isinstance(layer, MERGE_LAYERS_TYPES) else value)
+
+
+MERGE_LAYERS_TYPES = tuple(
+    getattr(convlayers.layers, name) for name in [*MERGES, "Concatenate"]
+)
+
+
+@given(st.sampled_from([torch.int64, torch.int32, torch.bool]), per_sample(), SIZES)
+# integer inputs raised RuntimeError (mat1 and mat2 must have the same dtype)
+@example(torch.int64, (3,), 2)
+def test_dense_casts_integer_inputs_as_tf_keras(dtype, sample, units):
+    """tf-keras's Dense casts inputs of another dtype to its own."""
+    layer = convlayers.Dense(units, dtype="float64")
+    x = torch.randint(0, 2, (2, *sample)).to(dtype)
+    y = layer(x)
+    assert y.dtype == torch.float64
+    assert torch.equal(y, layer(x.to(torch.float64)))
+
+
+@pytest.mark.parametrize("make", [convlayers.Flatten, lambda: convlayers.Reshape((1,))])
+def test_flatten_and_reshape_refuse_a_scalar(make):
+    """Regression: an IndexError, and Flatten's ``compute_output_shape(())`` gave ``(1,)``."""
+    with pytest.raises(ValueError, match="expected min_ndim=1, found ndim=0"):
+        make()(torch.zeros(()))
+    with pytest.raises(ValueError, match="expected min_ndim=1, found ndim=0"):
+        make().compute_output_shape(())
