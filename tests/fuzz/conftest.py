@@ -22,7 +22,7 @@ _COMMON = {
     "deadline": None,  # a loaded machine: timing is not a property of these layers
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
 }
-settings.register_profile("ci", max_examples=100, derandomize=True, database=None, **_COMMON)
+settings.register_profile("ci", max_examples=50, derandomize=True, database=None, **_COMMON)
 settings.register_profile("long", max_examples=3000, print_blob=True, **_COMMON)
 
 

@@ -199,21 +199,36 @@ def _run_case(case: Case) -> None:
 # ("grad_weight must be contiguous") on the permuted kernel view (fixed in ops/conv.py)
 @example(make_case("conv", 1, (1, 2, 2), filters=1, kernel_size=2, use_bias=False))
 @example(make_case("conv", 2, (1, 2, 2, 3), filters=1, kernel_size=(1, 2), groups=1))
+# always in CI: 'same' with strides (odd and even lengths), causal with strides
+@example(make_case("conv", 2, (2, 7, 6, 2), filters=2, kernel_size=(4, 3), strides=(2, 3),
+                   padding="same", data_format="channels_last"))  # fmt: skip
+@example(make_case("conv", 1, (1, 3, 8), filters=3, kernel_size=5, strides=3, padding="causal",
+                   data_format="channels_first", groups=3))  # fmt: skip
 def test_conv_matches_reference(case):
     run_case(case)
 
 
 @given(layer_cases(family="depthwise"))
+@example(make_case("depthwise", 2, (1, 2, 5, 4), kernel_size=(2, 3), strides=2, padding="same",
+                   depth_multiplier=2, data_format="channels_first"))  # fmt: skip
 def test_depthwise_matches_reference(case):
     run_case(case)
 
 
 @given(layer_cases(family="separable"))
+@example(make_case("separable", 1, (2, 6, 3), filters=2, kernel_size=4, strides=2,
+                   padding="causal", depth_multiplier=2))  # fmt: skip
+@example(make_case("separable", 2, (1, 5, 4, 2), filters=3, kernel_size=2, strides=(3, 2),
+                   padding="same"))  # fmt: skip
 def test_separable_matches_reference(case):
     run_case(case)
 
 
 @given(layer_cases(family="local"))
+@example(make_case("local", 2, (2, 5, 6, 2), filters=2, kernel_size=(4, 3), strides=(2, 3),
+                   padding="same", implementation=3))  # fmt: skip
+@example(make_case("local", 1, (1, 3, 7), filters=2, kernel_size=4, strides=2, padding="same",
+                   implementation=2, data_format="channels_first"))  # fmt: skip
 def test_locally_connected_matches_reference(case):
     run_case(case)
 

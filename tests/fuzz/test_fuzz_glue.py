@@ -312,13 +312,14 @@ GLUE = st.one_of(
     st.integers(0, 2).map(convlayers.Cropping2D),
     SIZES.map(convlayers.UpSampling1D),
     SIZES.map(convlayers.UpSampling2D),
-    st.integers(1, 3).flatmap(lambda n: st.permutations(range(1, n + 1))).map(
-        lambda dims: convlayers.Permute(tuple(dims))
-    ),
+    st.integers(1, 3)
+    .flatmap(lambda n: st.permutations(range(1, n + 1)))
+    .map(lambda dims: convlayers.Permute(tuple(dims))),
 )
-MERGE_LAYERS = st.sampled_from(
-    [*(getattr(convlayers.layers, name) for name in sorted(MERGES)), convlayers.Concatenate]
-).map(lambda cls: cls())
+MERGE_LAYERS_TYPES = tuple(getattr(convlayers.layers, name) for name in [*MERGES, "Concatenate"])
+MERGE_LAYERS = st.sampled_from(sorted(MERGE_LAYERS_TYPES, key=lambda cls: cls.__name__)).map(
+    lambda cls: cls()
+)
 
 
 def outcome(run):
@@ -367,11 +368,6 @@ def test_non_tensor_input_is_a_type_error(layer, value, built):
         layer(torch.zeros(1, 3))
     with pytest.raises(TypeError, match="tensor"):
         layer([value, value] if isinstance(layer, MERGE_LAYERS_TYPES) else value)
-
-
-MERGE_LAYERS_TYPES = tuple(
-    getattr(convlayers.layers, name) for name in [*MERGES, "Concatenate"]
-)
 
 
 @given(st.sampled_from([torch.int64, torch.int32, torch.bool]), per_sample(), SIZES)
