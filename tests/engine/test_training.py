@@ -276,8 +276,31 @@ def test_model_checkpoint_best_only(tmp_path):
     )
     model.fit(np.ones((4, 3)), np.ones((4, 1)), epochs=3, verbose=0, callbacks=[check])
     assert [p.name for p in tmp_path.iterdir()] == ["e1.npz"]  # no later epoch improved
-    with pytest.raises(ValueError, match="save_weights_only=False"):
-        callbacks.ModelCheckpoint(tmp_path / "x", save_weights_only=False)
+    with pytest.raises(ValueError, match="save_freq=5"):
+        callbacks.ModelCheckpoint(tmp_path / "x", save_freq=5)
+
+
+@pytest.mark.parametrize(
+    ("name", "weights_only"),
+    [("best.h5", False), ("best.keras", False), ("best.h5", True), ("best.weights.h5", True)],
+)
+def test_model_checkpoint_writes_keras_files_that_load_back(tmp_path, name, weights_only):
+    """The EEGNet examples' flow: checkpoint the best epoch, then load_weights from it."""
+    model = dense_model()
+    model.compile(convlayers.optimizers.SGD(0.1), "mse")
+    x = np.ones((8, 3), np.float32)
+    y = np.full((8, 1), 2.0, np.float32)
+    check = callbacks.ModelCheckpoint(
+        tmp_path / name, monitor="loss", save_best_only=True, save_weights_only=weights_only
+    )
+    model.fit(x, y, epochs=3, verbose=0, callbacks=[check])
+    best = model.get_weights()  # the loss falls every epoch: the last one is the best
+    model.fit(x, np.zeros_like(y), epochs=1, verbose=0)  # move away without improving 'loss'
+    model.load_weights(tmp_path / name)
+    for got, want in zip(model.get_weights(), best):
+        np.testing.assert_array_equal(got, want)
+    if not weights_only:
+        assert convlayers.load_model(tmp_path / name).count_params() == model.count_params()
 
 
 def test_learning_rate_scheduler():

@@ -1,4 +1,4 @@
-"""Callbacks that watch the epoch logs: EarlyStopping, ModelCheckpoint (weights),
+"""Callbacks that watch the epoch logs: EarlyStopping, ModelCheckpoint,
 LearningRateScheduler, ReduceLROnPlateau.
 
 The learning rate they read and set is ``model.optimizer.param_groups[i]["lr"]`` (every
@@ -137,12 +137,24 @@ class EarlyStopping(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Save the model's weights after each epoch (or only when ``monitor`` improves).
+    """Save the model (or its weights) after each epoch, or only when ``monitor`` improves.
 
-    The file is a NumPy ``.npz`` of ``model.get_weights()`` in order (``arr_0``,
-    ``arr_1``, ...); load it back with
-    ``model.set_weights(list(np.load(path).values()))``. ``filepath`` may hold format
-    fields such as ``{epoch:02d}`` and ``{val_loss:.2f}``.
+    As tf-keras's: ``save_weights_only=False`` writes the whole model with
+    ``model.save`` (``.keras`` or ``.h5`` by suffix), ``True`` the weights with
+    ``model.save_weights`` (``.weights.h5`` or ``.h5``), which ``model.load_weights``
+    reads back. A ``.npz`` path keeps convlayers' earlier form: ``np.savez`` of
+    ``get_weights()`` (load with ``model.set_weights(list(np.load(path).values()))``).
+    ``filepath`` may hold format fields such as ``{epoch:02d}`` and ``{val_loss:.2f}``.
+
+    Args:
+        filepath: where to save; format fields from the epoch and the logs.
+        monitor: the log to watch with ``save_best_only``.
+        verbose: 1 prints a line per save.
+        save_best_only: save only when ``monitor`` improves on the best so far.
+        save_weights_only: weights only (``save_weights``) instead of ``save``.
+        mode: 'auto' (maximise names with 'acc' or 'fmeasure', else minimise), 'min', 'max'.
+        save_freq: 'epoch' (saving every N batches is not supported).
+        initial_value_threshold: a ``monitor`` value a first save must beat.
     """
 
     def __init__(
@@ -151,35 +163,57 @@ class ModelCheckpoint(Callback):
         monitor: str = "val_loss",
         verbose: int = 0,
         save_best_only: bool = False,
-        save_weights_only: bool = True,
+        save_weights_only: bool = False,
         mode: str = "auto",
+        save_freq: str = "epoch",
+        options: Any = None,
+        initial_value_threshold: float | None = None,
     ) -> None:
         super().__init__()
-        if not save_weights_only:
+        if save_freq != "epoch":
             raise ValueError(
-                "ModelCheckpoint saves weights only here (`save_weights_only=True`). "
-                f"Received: save_weights_only={save_weights_only}"
+                "`save_freq` must be 'epoch' here (saving every N batches is not supported). "
+                f"Received: save_freq={save_freq!r}"
             )
+        if options is not None:
+            raise ValueError(f"`options` (TF save options) is not supported. Received: {options!r}")
         self.filepath = str(filepath)
         self.monitor = monitor
         self.verbose = verbose
         self.save_best_only = save_best_only
+        self.save_weights_only = bool(save_weights_only)
         self._better = _mode_op(mode, monitor)
-        self.best = math.inf if self._better(0, 1) else -math.inf
+        worst = math.inf if self._better(0, 1) else -math.inf
+        self.best = worst if initial_value_threshold is None else initial_value_threshold
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         logs = logs or {}
+        path = self.filepath.format(epoch=epoch + 1, **logs)
         if self.save_best_only:
             current = logs.get(self.monitor)
-            if current is None or not self._better(current, self.best):
+            if current is None:
+                log.warning("Can save best model only with %s available, skipping.", self.monitor)
                 return
+            if not self._better(current, self.best):
+                if self.verbose > 0:
+                    print(f"Epoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}")
+                return
+            if self.verbose > 0:
+                print(
+                    f"Epoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to "
+                    f"{current:.5f}, saving model to {path}"
+                )
             self.best = current
-        path = self.filepath.format(epoch=epoch + 1, **logs)
+        elif self.verbose > 0:
+            print(f"Epoch {epoch + 1}: saving model to {path}")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as file:
-            np.savez(file, *self.model.get_weights())
-        if self.verbose > 0:
-            print(f"Epoch {epoch + 1}: saving model weights to {path}")
+        if path.endswith(".npz"):
+            with open(path, "wb") as file:
+                np.savez(file, *self.model.get_weights())
+        elif self.save_weights_only:
+            self.model.save_weights(path)
+        else:
+            self.model.save(path)
 
 
 class LearningRateScheduler(Callback):
