@@ -126,6 +126,9 @@ def broken_cases(draw):
 @example(  # a float implementation (1.0 == 1) was accepted and kept as a float
     (make_case("local", 1, (1, 3, 1), filters=1, kernel_size=1), "implementation", 2.0)
 )
+@example(  # 'iteration over a 0-d tensor', a TypeError that did not name the argument
+    (make_case("depthwise", 1, (1, 1, 1), kernel_size=1), "dilation_rate", torch.tensor(2))
+)
 def test_invalid_argument_names_itself_and_the_value(broken):
     case, name, value = broken
     kwargs = {**case.kwargs, name: value}
