@@ -1,239 +1,314 @@
-"""Benchmark convlayers against hand-written PyTorch and Keras 3 (torch backend).
+"""One peer report: convlayers against hand-written PyTorch, Keras 3 (torch) and tf-keras.
 
-Run with ``bash benchmarks/run.sh`` (creates its own venv with Keras 3) and
-write the table with ``--write benchmarks/RESULTS.md``. Not a test: numbers
-depend on the machine. Ratios come from one run, so they compare like with like.
+Run with ``bash benchmarks/run.sh`` (it makes ``benchmarks/.venv`` with Keras 3 and
+matplotlib, sets the malloc thresholds and finds the tf-keras reference venv), e.g.
+``bash benchmarks/run.sh --write benchmarks/RESULTS.md``. Not a test: figures depend on
+the machine; ratios come from one run, so they compare like with like. One run:
+
+1. every workload of ``workloads_*.py``, phase by phase (fwd, train): our layer, every
+   hand-written variant and Keras 3 in interleaved rounds; then ours and the best
+   hand-written variant under ``torch.compile``; the peak memory of ours, the best
+   variant and Keras 3; a profile of ours, and of every peer that beats it;
+2. ``--repeat`` times: each tf-keras configuration in its own process of the reference
+   venv (``--tfkeras-python``), then ours alone in a loop;
+3. ``--write X.md``: the report, ``X.json`` (the raw figures; ``--render X.json`` renders
+   them again), the chart ``X.png``, and the targets table of the ``README.md`` beside it.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime
+import atexit
+import contextlib
+import gc
 import importlib
 import json
 import os
-import platform
-import statistics
-import subprocess
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
+os.environ.setdefault("KINETO_LOG_LEVEL", "6")  # the profiler's start/stop lines, off
+if "TORCHINDUCTOR_CACHE_DIR" not in os.environ:  # compile times are cold ones
+    _cache = tempfile.mkdtemp(prefix="bench-inductor-")
+    os.environ["TORCHINDUCTOR_CACHE_DIR"] = _cache
+    atexit.register(shutil.rmtree, _cache, ignore_errors=True)
 sys.path.insert(0, str(Path(__file__).parent))
 
+import chart
+import report
 import torch
-from harness import Workload, time_interleaved
+from breakdown import breakdown
+from compiled import compile_candidate, reset, warm_up
+from harness import PHASES, Candidate, LayerMissing, Workload, make_step
+from memory import peak
+from results import Results
+from runinfo import describe_run
+from tfkeras_runner import time_tfkeras
+from timing import summarize, time_alone, time_interleaved
 
-WORKLOAD_MODULES = ["workloads_conv", "workloads_separable", "workloads_local"]
+WORKLOAD_MODULES = [
+    "workloads_conv",
+    "workloads_separable",
+    "workloads_depthwise",
+    "workloads_local",
+]
 
 
-def load_workloads() -> list[Workload]:
-    found = []
-    for name in WORKLOAD_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
+def load_workloads(only: list[str] | None) -> list[Workload]:
+    """Every workload whose key starts with one of ``only`` (all when empty)."""
+    found = [w for name in WORKLOAD_MODULES for w in importlib.import_module(name).workloads()]
+    return [w for w in found if not only or any(w.key.startswith(p) for p in only)]
+
+
+STARTED = time.perf_counter()
+STAGE_SECONDS: dict[str, float] = {}  # wall time per stage of the run, for the report
+
+
+def log(message: str) -> None:
+    """Progress, with the minutes and seconds since the run began."""
+    minutes, seconds = divmod(int(time.perf_counter() - STARTED), 60)
+    print(f"[{minutes:02d}:{seconds:02d}] {message}", flush=True)
+
+
+@contextlib.contextmanager
+def stage(name: str):
+    """Add the wall time of the block to ``STAGE_SECONDS[name]``."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        STAGE_SECONDS[name] = STAGE_SECONDS.get(name, 0.0) + time.perf_counter() - start
+
+
+def timed(candidates: dict[str, Candidate], x: torch.Tensor, train: bool, rounds: int, opts):
+    """Stats of ``candidates`` timed together in interleaved rounds."""
+    steps = {name: make_step(c, x, train) for name, c in candidates.items()}
+    samples = time_interleaved(steps, rounds, opts.clock, opts.max_seconds)
+    return {name: summarize(s) for name, s in samples.items()}
+
+
+def compiled_phase(candidates: dict[str, Candidate], names, x, train, rounds, opts):
+    """Compile ``names`` of ``candidates``, then time them together: (stats, infos, built)."""
+    built, infos = {}, {}
+    for name in names:
+        compiled, info = compile_candidate(candidates[name], x, train)
+        infos[name] = info.as_dict()
+        if compiled is not None:
+            built[name] = compiled
+    return timed(built, x, train, rounds, opts), infos, built
+
+
+def measure_phase(
+    workload: Workload, candidates: dict[str, Candidate], x: torch.Tensor, train: bool, opts
+) -> dict:
+    """Eager and compiled times, memory and profiles of one phase (a results.py record)."""
+    phase = "train" if train else "fwd"
+    rounds = workload.rounds or opts.rounds
+    with stage("eager timing"):
+        eager = timed(candidates, x, train, rounds, opts)
+    raws = [name for name in eager if name.startswith("raw:")]
+    best = min(raws, key=lambda name: eager[name].median) if raws else None
+    record: dict = {"eager": {n: s.as_dict() for n, s in eager.items()}, "best_raw": best}
+    record["note"] = workload.notes.get(phase, "")
+    faster = [n for n in (best, "keras3") if n in eager and eager[n].median < eager["ours"].median]
+    profiled = {"ours": candidates["ours"], **{n: candidates[n] for n in faster}}
+    skipped = workload.no_compile.get(phase)
+    if skipped:
+        record["compile_skipped"] = skipped
+    elif opts.compile:
+        with stage("torch.compile: compiling and timing"):
+            names = ("ours", best) if best else ("ours",)
+            stats, infos, built = compiled_phase(candidates, names, x, train, rounds, opts)
+        record["compiled"] = {n: s.as_dict() for n, s in stats.items()}
+        record["compile_info"] = infos
+        if best in stats and stats[best].median < stats["ours"].median:
+            profiled.update({"compiled:ours": built["ours"], f"compiled:{best}": built[best]})
+    if opts.memory:
+        with stage("peak memory"):
+            names = [n for n in ("ours", best, "keras3") if n in candidates]
+            record["memory"] = {n: peak(candidates[n], x, train).as_dict() for n in names}
+    if opts.explain:
+        with stage("profiles"):
+            record["breakdown"] = {n: breakdown(c, x, train).as_dict() for n, c in profiled.items()}
+    return record
+
+
+def measure_workload(workload: Workload, opts) -> dict | None:
+    """Every phase of one workload; None if our layer is missing (a hook for new layers)."""
+    try:
+        candidates = workload.candidates()
+    except LayerMissing as missing:
+        log(f"{workload.key}: skipped, {missing}")
+        return None
+    x = torch.randn(workload.spec.input_shape)
+    reset()
+    phases = {}
+    for phase in PHASES:
+        phases[phase] = measure_phase(workload, candidates, x, phase == "train", opts)
+        medians = {n: round(s["median"], 4) for n, s in phases[phase]["eager"].items()}
+        compiled = {n: round(s["median"], 4) for n, s in phases[phase].get("compiled", {}).items()}
+        secs = {n: round(i["seconds"], 1) for n, i in phases[phase].get("compile_info", {}).items()}
+        log(f"{workload.key} {phase} eager {medians} compiled {compiled} in s {secs}")
+    del candidates
+    gc.collect()
+    spec = workload.spec.as_dict()
+    return {"key": workload.key, "title": workload.title, "spec": spec, "phases": phases}
+
+
+def tfkeras_best(variants: tuple[dict, ...], spec: dict, opts, versions: dict) -> dict:
+    """Time each tf-keras variant of ``spec`` in its own process; per phase the fastest
+    ``{"tfkeras": stat, "implementation": label}``, or ``{"error": ...}`` if none ran."""
+    best: dict[str, dict] = {}
+    errors = []
+    for overrides in variants:
+        request = {**spec, "kwargs": {**spec["kwargs"], **overrides}}
+        with stage("tf-keras processes"):
+            got = time_tfkeras(opts.tfkeras_python, request, opts.rounds, opts.max_seconds)
+        if "error" in got:
+            errors.append(got["error"])
             continue
-        found.extend(module.workloads())
-    return found
+        versions.update(got["versions"])
+        label = f"i{overrides['implementation']}" if "implementation" in overrides else ""
+        for phase in PHASES:
+            stat = summarize(got[phase]).as_dict()
+            if phase not in best or stat["median"] < best[phase]["tfkeras"]["median"]:
+                best[phase] = {"tfkeras": stat, "implementation": label}
+    return {phase: best.get(phase, {"error": "; ".join(errors)}) for phase in PHASES}
 
 
-def run(workload: Workload, rounds: int, clock) -> list[dict]:
-    x = torch.randn(workload.input_shape)
-    makers = {"ours": workload.ours, **{f"raw:{k}": m for k, m in workload.raw.items()}}
-    if workload.keras3 is not None:
-        makers["keras3"] = workload.keras3
-    candidates = {}
-    for name, make in makers.items():
-        try:
-            candidates[name] = make()
-        except ImportError:  # Keras 3 is only in the benchmark's own venv
-            continue
-    rows = []
-    for phase, train in (("fwd", False), ("train", True)):
-        samples = time_interleaved(candidates, x, train, workload.rounds or rounds, clock)
-        times = {name: statistics.median(s) for name, s in samples.items()}
-        lows = {name: min(s) for name, s in samples.items()}
-        row = {"workload": workload, "phase": phase, "times": times, "lows": lows}
-        if workload.tfkeras:  # tf-keras runs alone in a loop: so does ours for that table
-            alone = time_interleaved({"ours": candidates["ours"]}, x, train, rounds, clock)
-            row["alone"] = (statistics.median(alone["ours"]), min(alone["ours"]))
-        rows.append(row)
-        print(workload.key, phase, {k: round(v, 4) for k, v in times.items()}, flush=True)
-    return rows
+def ours_alone(workload: Workload, opts) -> dict[str, dict]:
+    """Our layer's stats per phase, each phase alone in a loop (as tf-keras is timed)."""
+    ours, x = workload.ours(), torch.randn(workload.spec.input_shape)
+    rounds = workload.rounds or opts.rounds
+    found = {}
+    with stage("ours alone (tf-keras runs)"):
+        for phase in PHASES:
+            step = make_step(ours, x, phase == "train")
+            found[phase] = summarize(time_alone(step, rounds, opts.clock, opts.max_seconds))
+    return {phase: stat.as_dict() for phase, stat in found.items()}
 
 
-# tf-keras implementations timed per size: on (b) implementation 2 trains a dense 2.1 GB
-# kernel and implementation 3 enumerates 5.2 M kernel entries in Python at build; both are
-# many times slower than implementation 1 there (shared/PEERS.md), so only 1 is timed.
-TFKERAS_RUNS = {"a": (1, 2, 3), "b": (1,)}
+def tfkeras_stage(workloads: list[Workload], records: dict[str, dict], opts) -> dict:
+    """``opts.repeat`` runs of: each tf-keras configuration in its own process, then ours
+    alone in a loop; appended to each phase's ``tfkeras`` list. Returns tf versions."""
+    groups: dict[str, tuple[tuple[dict, ...], list[Workload]]] = {}
+    for w in workloads:
+        if w.tfkeras and w.key in records:
+            groups.setdefault(w.tfkeras[0], (w.tfkeras[1], []))[1].append(w)
+    versions: dict = {}
+    for run in range(1, opts.repeat + 1):
+        for variants, members in groups.values():
+            tf = tfkeras_best(variants, members[0].spec.as_dict(), opts, versions)
+            for w in members:
+                alone = ours_alone(w, opts)
+                for phase in PHASES:
+                    entry = {"ours": alone[phase], **tf[phase]}
+                    records[w.key]["phases"][phase].setdefault("tfkeras", []).append(entry)
+                    said = f"{entry['tfkeras']['median']:.4g} ms" if "tfkeras" in entry else "error"
+                    mine = alone[phase]["median"]
+                    log(f"run {run} {w.key} {phase}: tf-keras {said}, ours alone {mine:.4g} ms")
+                gc.collect()
+    return versions
 
 
-def tfkeras_times(python: str, sizes: set[str]) -> tuple[dict, dict]:
-    """Time tf-keras LocallyConnected1D (``tfkeras_local.py``, in the reference venv
-    ``python``) under tf.function: ``{size: {phase: (median ms, min ms, implementation)}}``
-    for the implementation with the fastest median, and the versions it ran."""
-    only = [f"{size}-i{impl}" for size in sorted(sizes) for impl in TFKERAS_RUNS[size]]
-    script = Path(__file__).with_name("tfkeras_local.py")
-    env = {**os.environ, "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
-    done = subprocess.run(
-        [python, str(script), "--graph-only", "--json", "--only", *only],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
+def write(results: Results, path: Path) -> None:
+    """``path`` (markdown), the chart beside it, and the README's targets table."""
+    png = path.with_suffix(".png")
+    try:
+        chart.draw(results, png)
+    except ImportError:
+        print("matplotlib is not installed: no chart (run.sh installs it)", flush=True)
+        png = None
+    path.write_text(report.render(results, png.name if png else None))
+    readme = path.with_name("README.md")
+    if readme.exists() and report.update_readme(readme, results):
+        print(f"updated the targets table of {readme}", flush=True)
+    print(f"wrote {path}" + (f" and {png}" if png else ""), flush=True)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    best: dict[str, dict[str, tuple[float, float, int]]] = {}
-    versions = {}
-    for line in done.stdout.splitlines():
-        if not line.startswith("{"):
-            continue
-        record = json.loads(line)
-        if "versions" in record:
-            versions = record["versions"]
-            continue
-        phases = best.setdefault(record["size"], {})
-        for phase in ("fwd", "train"):
-            median, low = record[f"tf.function {phase}"]
-            if phase not in phases or median < phases[phase][0]:
-                phases[phase] = (median, low, record["implementation"])
-        print("tf-keras", record, flush=True)
-    return best, versions
-
-
-def tfkeras_table(rows: list[dict], best: dict) -> str:
-    lines = [
-        "| workload | phase | ours ms (median / min) | tf-keras tf.function ms (median / min, "
-        "best implementation) | tf-keras / ours (medians) | tf-keras / ours (mins) |",
-        "|---|---|---|---|---|---|",
-    ]
-    for row in rows:
-        size = row["workload"].tfkeras
-        if size not in best:
-            continue
-        median, low, impl = best[size][row["phase"]]
-        ours, ours_low = row["alone"]
-        lines.append(
-            f"| {row['workload'].title} | {row['phase']} | {fmt(ours)} / {fmt(ours_low)} "
-            f"| {fmt(median)} / {fmt(low)} (i{impl}) | {median / ours:.1f} | {low / ours_low:.1f} |"
-        )
-    return "\n".join(lines)
-
-
-def fmt(ms: float) -> str:
-    return f"{ms:.3f}" if ms < 1 else f"{ms:.2f}"
-
-
-def table(rows: list[dict]) -> str:
-    lines = [
-        "| workload | phase | ours ms | best raw (variant) ms | ours / raw "
-        "| keras3 ms | keras3 / ours |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for row in rows:
-        times = row["times"]
-        raw = {k[4:]: v for k, v in times.items() if k.startswith("raw:")}
-        best = min(raw, key=raw.get) if raw else None
-        ours = times["ours"]
-        raw_cell = f"{fmt(raw[best])} ({best})" if best else "n/a"
-        ratio = f"{ours / raw[best]:.2f}" if best else "n/a"
-        k3 = times.get("keras3")
-        k3_cells = (fmt(k3), f"{k3 / ours:.2f}") if k3 else ("n/a", "n/a")
-        lines.append(
-            f"| {row['workload'].title} | {row['phase']} | {fmt(ours)} | {raw_cell} | {ratio} "
-            f"| {k3_cells[0]} | {k3_cells[1]} |"
-        )
-    return "\n".join(lines)
-
-
-def detail(rows: list[dict]) -> str:
-    lines = [
-        "| workload | phase | candidate | median ms | min ms |",
-        "|---|---|---|---|---|",
-    ]
-    for row in rows:
-        for name, ms in row["times"].items():
-            low = fmt(row["lows"][name])
-            lines.append(f"| {row['workload'].key} | {row['phase']} | {name} | {fmt(ms)} | {low} |")
-    return "\n".join(lines)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", help="workload keys (prefixes) to run")
-    parser.add_argument("--rounds", type=int, default=25, help="interleaved rounds per phase")
+    parser.add_argument("--list", action="store_true", help="list the workload keys and stop")
+    parser.add_argument("--rounds", type=int, default=40, help="interleaved rounds per phase")
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=30.0,
+        help="time budget of one timed group (rounds stop early, never below 5)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="tf-keras runs (each: tf-keras, then ours alone); the median ratio is reported",
+    )
     parser.add_argument("--threads", type=int, default=2, help="torch threads")
     parser.add_argument(
         "--clock",
         choices=("wall", "thread"),
         default="wall",
-        help="wall time, or the calling thread's CPU time (robust on a busy machine "
-        "with --threads 1)",
+        help="wall time, or the calling thread's CPU time (with --threads 1 on a busy "
+        "machine; tf-keras is then not timed)",
     )
-    parser.add_argument("--write", type=Path, help="write a markdown report here")
+    parser.add_argument("--no-compile", dest="compile", action="store_false")
+    parser.add_argument("--no-memory", dest="memory", action="store_false")
     parser.add_argument(
-        "--tfkeras-python",
-        help="python of a venv with tensorflow + tf_keras 2.21 (tools/README.md): time "
-        "tf-keras LocallyConnected1D in this run too (before ours, in its own process)",
+        "--no-explain",
+        dest="explain",
+        action="store_false",
+        help="skip the profiles of ours and of the peers that beat it",
     )
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    clock = time.perf_counter if args.clock == "wall" else time.thread_time
-    workloads = [
-        w for w in load_workloads() if not args.only or any(w.key.startswith(p) for p in args.only)
-    ]
-    sizes = {w.tfkeras for w in workloads if w.tfkeras}
-    tf_best, tf_versions = (
-        tfkeras_times(args.tfkeras_python, sizes) if args.tfkeras_python and sizes else ({}, {})
-    )
-    rows = [row for w in workloads for row in run(w, args.rounds, clock)]
-    try:
-        import keras
+    parser.add_argument("--tfkeras-python", help="python of the reference venv (tf-keras 2.21)")
+    parser.add_argument("--write", type=Path, help="write the report here (and .json, .png)")
+    parser.add_argument("--render", type=Path, help="render a saved .json again; no timing")
+    opts = parser.parse_args()
+    opts.clock_name = opts.clock
+    opts.clock = time.perf_counter if opts.clock == "wall" else time.thread_time
+    if opts.clock_name == "thread" and opts.tfkeras_python:
+        log("--clock thread: tf-keras (many threads) is not timed")
+        opts.tfkeras_python = None
+    return opts
 
-        keras_version = keras.__version__
-    except ImportError:
-        keras_version = "not installed"
-    header = "\n".join(
-        [
-            f"# convlayers benchmark ({datetime.date.today().isoformat()})",
-            "",
-            f"- Machine: {platform.processor() or platform.machine()}, "
-            f"{os.cpu_count()} logical CPUs, torch threads {torch.get_num_threads()}",
-            f"- Versions: torch {torch.__version__}, keras {keras_version} (torch backend), "
-            f"Python {platform.python_version()}",
-            "- malloc: "
-            + " ".join(
-                f"{k}={os.environ.get(k, 'default')}"
-                for k in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
-            ),
-            f"- Times: median ms over {args.rounds} interleaved rounds after warm-up"
-            f" ({args.clock} clock); fwd = forward under no_grad; train = forward +"
-            " gradient of sum(outputs) w.r.t. input and all weights.",
-            "- `ours / raw` < 1 means we beat the best hand-written PyTorch variant;"
-            " `keras3 / ours` > 1 means we beat Keras 3.",
-            "",
-        ]
-    )
-    report = f"{header}\n{table(rows)}\n"
-    if tf_best:
-        report += (
-            f"\n## LocallyConnected1D against tf-keras (tensorflow {tf_versions['tensorflow']},"
-            f" tf_keras {tf_versions['tf_keras']}, same run, 2 intra-op threads)\n\n"
-            "tf-keras timed first, in its own process (`tfkeras_local.py`), under tf.function,"
-            " the `implementation` with the fastest median, in a loop of the same step; ours"
-            " per stored layout, likewise alone in a loop (between the hand-written"
-            " competitors' steps our small steps run slower: workload (a) training 2.3 ms"
-            " against 1.4 ms alone). The two are not interleaved, so a load burst can hit one"
-            " and not the other: the ratio of minimums is the steadier of the two.\n\n"
-            f"{tfkeras_table(rows, tf_best)}\n"
-        )
-    report += f"\n## Every candidate\n\n{detail(rows)}\n"
-    print(report)
-    if args.write:
-        args.write.write_text(report)
+
+def main() -> None:
+    opts = parse_args()
+    if opts.render:
+        results = Results.load(opts.render)
+        write(results, opts.write or opts.render.with_suffix(".md"))
+        return
+    workloads = load_workloads(opts.only)
+    if opts.list:
+        print("\n".join(f"{w.key}: {w.title}" for w in workloads))
+        return
+    started, load_start = time.perf_counter(), os.getloadavg()
+    torch.set_num_threads(opts.threads)
+    torch.manual_seed(0)
+    if opts.compile:
+        with stage("torch.compile start-up"):
+            warm_up()
+    records = {}
+    for w in workloads:
+        record = measure_workload(w, opts)
+        if record is not None:
+            records[w.key] = record
+    tf_versions = tfkeras_stage(workloads, records, opts) if opts.tfkeras_python else {}
+    data = {
+        "meta": describe_run(opts, started, load_start, tf_versions, STAGE_SECONDS),
+        "workloads": list(records.values()),
+    }
+    results = Results.from_dict(data)
+    print(report.summary(results), flush=True)
+    if opts.write:
+        opts.write.parent.mkdir(parents=True, exist_ok=True)
+        opts.write.with_suffix(".json").write_text(json.dumps(data, indent=1) + "\n")
+        write(results, opts.write)
 
 
 if __name__ == "__main__":

@@ -1,25 +1,23 @@
-"""Conv1D workloads: (a) same, (b) causal dilated, (c) batch-1 call overhead."""
+"""Conv1D workloads (a) same, (b) causal dilated, (c) batch-1 call overhead; Conv2D (a) same,
+(b) 'same' with stride 2 (TF's asymmetric padding).
+
+Hand-written PyTorch competitors, weights in torch layout, no Keras bookkeeping: F.conv1d
+on a transposed input, the 1-D conv as a 2-D conv on a channels_last ``(N, C, 1, L)``
+view (no copy), F.conv2d on a channels_first copy (made untimed) or on the NHWC input
+viewed as ``torch.channels_last`` NCHW, and a bare F.conv1d on a ready channels_first
+tensor (the per-call floor of workload (c)).
+"""
 
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from harness import Candidate, Workload
-
-import convlayers
-
-
-def _ours(shape, filters, k, **kwargs):
-    def make() -> Candidate:
-        layer = convlayers.Conv1D(filters, k, **kwargs)
-        layer.build(shape)
-        return Candidate(layer, list(layer.parameters()))
-
-    return make
+from harness import PHASES, Candidate, LayerSpec, Workload
+from layouts import as_nchw, channels_first, from_nchw
 
 
 def _raw_conv1d(channels, filters, k, left, right, dilation):
-    """F.conv1d on a transposed (N, C, L) copy, weights in torch layout."""
+    """F.conv1d on a transposed (N, C, L) view, weights in torch layout."""
 
     def make() -> Candidate:
         w = torch.randn(filters, channels, k, requires_grad=True)
@@ -46,7 +44,7 @@ def _raw_conv2d_cl(channels, filters, k, left, right, dilation, crop):
         b = torch.zeros(filters, requires_grad=True)
 
         def forward(x):
-            v = x.transpose(1, 2).unsqueeze(2)
+            v = as_nchw(x, 1)
             if left == right:
                 y = F.conv2d(v, w, b, padding=(0, left), dilation=(1, dilation))
             elif crop:
@@ -55,7 +53,7 @@ def _raw_conv2d_cl(channels, filters, k, left, right, dilation, crop):
                 y = y[..., : x.shape[1]]
             else:
                 y = F.conv2d(F.pad(v, (left, right)), w, b, dilation=(1, dilation))
-            return y.squeeze(2).transpose(1, 2)
+            return from_nchw(y, 1)
 
         return Candidate(forward, [w, b])
 
@@ -69,18 +67,33 @@ def _raw_conv1d_bare(channels, filters, k):
         w = torch.randn(filters, channels, k, requires_grad=True)
         b = torch.zeros(filters, requires_grad=True)
         forward = lambda x: F.conv1d(x, w, b, padding=k // 2)  # noqa: E731
-        return Candidate(forward, [w, b], prepare=lambda x: x.transpose(1, 2))
+        return Candidate(forward, [w, b], prepare=lambda x: channels_first(x, 1))
 
     return make
 
 
-def _keras3(shape, filters, k, **kwargs):
-    def make() -> Candidate:
-        import keras
+def _raw_conv2d(channels, filters, k, stride, pads, layout):
+    """F.conv2d, TF 'same' padding ``pads = (left, right, top, bottom)`` given to F.pad when
+    it is asymmetric; ``layout`` 'cf': a contiguous NCHW input (prepared untimed, output
+    NCHW); 'cl': the NHWC input viewed as channels_last NCHW (no copy, output NHWC view)."""
 
-        layer = keras.layers.Conv1D(filters, k, **kwargs)
-        layer.build(shape)
-        return Candidate(layer, [v.value for v in layer.weights])
+    def make() -> Candidate:
+        w = torch.randn(filters, channels, k, k, requires_grad=True)
+        if layout == "cl":
+            w = w.detach().to(memory_format=torch.channels_last).requires_grad_()
+        b = torch.zeros(filters, requires_grad=True)
+        symmetric = pads[0] == pads[1] == pads[2] == pads[3]
+
+        def forward(x):
+            v = as_nchw(x, 2) if layout == "cl" else x
+            if symmetric:
+                y = F.conv2d(v, w, b, stride, pads[0])
+            else:
+                y = F.conv2d(F.pad(v, pads), w, b, stride)
+            return from_nchw(y, 2) if layout == "cl" else y
+
+        prepare = (lambda x: channels_first(x, 2)) if layout == "cf" else None
+        return Candidate(forward, [w, b], prepare=prepare)
 
     return make
 
@@ -88,40 +101,69 @@ def _keras3(shape, filters, k, **kwargs):
 def workloads() -> list[Workload]:
     a = (32, 1024, 64)
     c = (1, 64, 16)
+    conv2d_a = (16, 32, 32, 64)
+    conv2d_b = (16, 64, 64, 32)
     return [
         Workload(
             "conv1d-a",
             "Conv1D same, 32x1024, 64->64, k3",
-            a,
-            _ours(a, 64, 3, padding="same"),
+            LayerSpec("Conv1D", dict(filters=64, kernel_size=3, padding="same"), a),
             {
                 "conv1d": _raw_conv1d(64, 64, 3, 1, 1, 1),
                 "conv2d-cl": _raw_conv2d_cl(64, 64, 3, 1, 1, 1, crop=False),
             },
-            _keras3(a, 64, 3, padding="same"),
+            tfkeras=("conv1d-a", ({},)),
         ),
         Workload(
             "conv1d-b",
             "Conv1D causal d4, 32x1024, 64->64, k3",
-            a,
-            _ours(a, 64, 3, padding="causal", dilation_rate=4),
+            LayerSpec(
+                "Conv1D", dict(filters=64, kernel_size=3, padding="causal", dilation_rate=4), a
+            ),
             {
                 "conv1d": _raw_conv1d(64, 64, 3, 8, 0, 4),
                 "conv2d-cl-pad": _raw_conv2d_cl(64, 64, 3, 8, 0, 4, crop=False),
                 "conv2d-cl-crop": _raw_conv2d_cl(64, 64, 3, 8, 0, 4, crop=True),
             },
-            _keras3(a, 64, 3, padding="causal", dilation_rate=4),
+            tfkeras=("conv1d-b", ({},)),
         ),
         Workload(
             "conv1d-c",
             "Conv1D batch 1, 64, 16->16, k3 (call overhead)",
-            c,
-            _ours(c, 16, 3, padding="same"),
+            LayerSpec("Conv1D", dict(filters=16, kernel_size=3, padding="same"), c),
             {
                 "conv1d": _raw_conv1d(16, 16, 3, 1, 1, 1),
                 "conv2d-cl": _raw_conv2d_cl(16, 16, 3, 1, 1, 1, crop=False),
                 "bare-conv1d-cf": _raw_conv1d_bare(16, 16, 3),
             },
-            _keras3(c, 16, 3, padding="same"),
+            tfkeras=("conv1d-c", ({},)),
+            notes=dict.fromkeys(
+                PHASES,
+                "All call overhead: the op itself takes about 10 µs. Our call adds the Layer "
+                "protocol (input checks, build state, hooks), the padding-plan lookup and the "
+                "channels_last views around one `conv2d` (issue #13 item 1 profiles and trims it).",
+            ),
+        ),
+        Workload(
+            "conv2d-a",
+            "Conv2D same, 16x32x32, 64->64, 3x3",
+            LayerSpec("Conv2D", dict(filters=64, kernel_size=3, padding="same"), conv2d_a),
+            {
+                "conv2d-cf": _raw_conv2d(64, 64, 3, 1, (1, 1, 1, 1), "cf"),
+                "conv2d-cl": _raw_conv2d(64, 64, 3, 1, (1, 1, 1, 1), "cl"),
+            },
+            tfkeras=("conv2d-a", ({},)),
+        ),
+        Workload(
+            "conv2d-b",
+            "Conv2D same stride 2, 16x64x64, 32->64, 3x3",
+            LayerSpec(
+                "Conv2D", dict(filters=64, kernel_size=3, strides=2, padding="same"), conv2d_b
+            ),
+            {
+                "pad+conv2d-cf": _raw_conv2d(32, 64, 3, 2, (0, 1, 0, 1), "cf"),
+                "pad+conv2d-cl": _raw_conv2d(32, 64, 3, 2, (0, 1, 0, 1), "cl"),
+            },
+            tfkeras=("conv2d-b", ({},)),
         ),
     ]

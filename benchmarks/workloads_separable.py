@@ -11,29 +11,8 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from harness import Candidate, Workload
-
-import convlayers
-
-
-def _ours(cls, shape, filters, k, **kwargs):
-    def make() -> Candidate:
-        layer = cls(filters, k, **kwargs)
-        layer.build(shape)
-        return Candidate(layer, list(layer.parameters()))
-
-    return make
-
-
-def _keras3(name, shape, filters, k, **kwargs):
-    def make() -> Candidate:
-        import keras
-
-        layer = getattr(keras.layers, name)(filters, k, **kwargs)
-        layer.build(shape)
-        return Candidate(layer, [v.value for v in layer.weights])
-
-    return make
+from harness import Candidate, LayerSpec, Workload
+from layouts import as_nchw, channels_first, from_4d, from_nchw, same_pads, to_4d
 
 
 def _weights(channels, filters, k, rank):
@@ -50,35 +29,30 @@ def _raw_channels_first(channels, filters, k, rank):
 
     def make() -> Candidate:
         dw, pw, b = _weights(channels, filters, k, rank)
-        pad = (k // 2, k // 2) if rank == 2 else (0, k // 2)
+        pad = same_pads(k, rank)
 
         def forward(x):
-            v = x if rank == 2 else x.unsqueeze(2)
-            y = F.conv2d(F.conv2d(v, dw, None, 1, pad, 1, channels), pw, b)
-            return y if rank == 2 else y.squeeze(2)
+            y = F.conv2d(to_4d(x, rank), dw, None, 1, pad, 1, channels)
+            return from_4d(F.conv2d(y, pw, b), rank)
 
-        prepare = (lambda x: x.movedim(-1, 1)) if rank == 2 else (lambda x: x.transpose(1, 2))
-        return Candidate(forward, [dw, pw, b], prepare=prepare)
+        return Candidate(forward, [dw, pw, b], prepare=lambda x: channels_first(x, rank))
 
     return make
 
 
 def _raw_channels_last(channels, filters, k, rank, pointwise):
-    """Grouped conv on the NHWC input viewed as channels_last NCHW; 1x1 conv or addmm."""
+    """Grouped conv on the channels_last input viewed as NCHW; 1x1 conv or addmm."""
 
     def make() -> Candidate:
         dw, pw, b = _weights(channels, filters, k, rank)
-        pad = (k // 2, k // 2) if rank == 2 else (0, k // 2)
+        pad = same_pads(k, rank)
         matrix = pw.detach().reshape(filters, channels).t().contiguous().requires_grad_()
 
         def forward(x):
-            v = x.movedim(-1, 1) if rank == 2 else x.unsqueeze(1).permute(0, 3, 1, 2)
-            y = F.conv2d(v, dw, None, 1, pad, 1, channels)
+            y = F.conv2d(as_nchw(x, rank), dw, None, 1, pad, 1, channels)
             if pointwise == "conv":
-                y = F.conv2d(y, pw, b).permute(0, 2, 3, 1)
-                return y if rank == 2 else y.squeeze(1)
-            y = y.permute(0, 2, 3, 1)
-            out = torch.addmm(b, y.reshape(-1, channels), matrix)
+                return from_nchw(F.conv2d(y, pw, b), rank)
+            out = torch.addmm(b, from_nchw(y, rank).reshape(-1, channels), matrix)
             return out.view(*x.shape[:-1], filters)
 
         return Candidate(forward, [dw, pw if pointwise == "conv" else matrix, b])
@@ -86,32 +60,38 @@ def _raw_channels_last(channels, filters, k, rank, pointwise):
     return make
 
 
+INPUT_1D = (32, 1024, 64)  # (a); the depthwise workloads use the same inputs
+INPUT_2D = (16, 64, 64, 32)  # (b)
+
+
 def workloads() -> list[Workload]:
-    a = (32, 1024, 64)
-    b = (16, 64, 64, 32)
+    a, b = INPUT_1D, INPUT_2D
     return [
         Workload(
             "separable1d-a",
             "SeparableConv1D same, 32x1024, 64->128, k5",
-            a,
-            _ours(convlayers.SeparableConv1D, a, 128, 5, padding="same"),
+            LayerSpec("SeparableConv1D", dict(filters=128, kernel_size=5, padding="same"), a),
             {
                 "grouped+1x1-cf": _raw_channels_first(64, 128, 5, 1),
                 "grouped+1x1-cl": _raw_channels_last(64, 128, 5, 1, "conv"),
                 "grouped-cl+addmm": _raw_channels_last(64, 128, 5, 1, "addmm"),
             },
-            _keras3("SeparableConv1D", a, 128, 5, padding="same"),
+            tfkeras=("separable1d-a", ({},)),
         ),
         Workload(
             "separable2d-b",
             "SeparableConv2D same, 16x64x64, 32->64, 3x3",
-            b,
-            _ours(convlayers.SeparableConv2D, b, 64, 3, padding="same"),
+            LayerSpec("SeparableConv2D", dict(filters=64, kernel_size=3, padding="same"), b),
             {
                 "grouped+1x1-cf": _raw_channels_first(32, 64, 3, 2),
                 "grouped+1x1-cl": _raw_channels_last(32, 64, 3, 2, "conv"),
                 "grouped-cl+addmm": _raw_channels_last(32, 64, 3, 2, "addmm"),
             },
-            _keras3("SeparableConv2D", b, 64, 3, padding="same"),
+            tfkeras=("separable2d-b", ({},)),
+            notes={
+                "train": "Training against Keras 3 is bounded by memory traffic: the depthwise "
+                "step's input and output gradients stream through DRAM in every variant "
+                "(`NOTES_separable.md`)."
+            },
         ),
     ]

@@ -37,12 +37,22 @@ _floatx = "float32"
 
 
 def epsilon() -> float:
-    """The fuzz factor used in numeric expressions (Keras' default 1e-7)."""
+    """The fuzz factor used in numeric expressions (Keras' default 1e-7).
+
+    >>> epsilon()
+    1e-07
+    """
     return _epsilon
 
 
 def set_epsilon(value: float) -> None:
-    """Set the fuzz factor ``epsilon()`` returns."""
+    """Set the fuzz factor ``epsilon()`` returns.
+
+    >>> set_epsilon(1e-5)
+    >>> epsilon()
+    1e-05
+    >>> set_epsilon(1e-7)
+    """
     global _epsilon
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"`epsilon` must be a number. Received: epsilon={value!r}")
@@ -50,12 +60,23 @@ def set_epsilon(value: float) -> None:
 
 
 def floatx() -> str:
-    """The default dtype of layers made without ``dtype``: 'float32' unless set."""
+    """The default dtype of layers made without ``dtype``: 'float32' unless set.
+
+    >>> floatx()
+    'float32'
+    """
     return _floatx
 
 
 def set_floatx(value: str) -> None:
-    """Set the default layer dtype: 'float16', 'bfloat16', 'float32' or 'float64'."""
+    """Set the default layer dtype: 'float16', 'bfloat16', 'float32' or 'float64'.
+
+    >>> import convlayers
+    >>> set_floatx('float64')
+    >>> convlayers.Dense(2)(convlayers.Input((3,))).dtype
+    'float64'
+    >>> set_floatx('float32')
+    """
     global _floatx
     if value not in _FLOATS:
         raise ValueError(
@@ -66,7 +87,11 @@ def set_floatx(value: str) -> None:
 
 
 def keras_config_path() -> Path:
-    """Where Keras keeps its config file: ``$KERAS_HOME/keras.json`` or ``~/.keras/keras.json``."""
+    """Where Keras keeps its config file: ``$KERAS_HOME/keras.json`` or ``~/.keras/keras.json``.
+
+    >>> keras_config_path().name
+    'keras.json'
+    """
     home = os.environ.get("KERAS_HOME")
     base = Path(home) if home else Path.home() / ".keras"
     return base / "keras.json"
@@ -90,7 +115,11 @@ def _from_config_file() -> str:
 
 
 def image_data_format() -> str:
-    """The default ``data_format`` of every layer: 'channels_last' or 'channels_first'."""
+    """The default ``data_format`` of every layer: 'channels_last' or 'channels_first'.
+
+    >>> image_data_format()
+    'channels_last'
+    """
     global _image_data_format
     if _image_data_format is None:
         _image_data_format = _from_config_file()
@@ -98,7 +127,16 @@ def image_data_format() -> str:
 
 
 def set_image_data_format(data_format: str | None) -> None:
-    """Set the global default; ``None`` forgets it (the config file is read again)."""
+    """Set the global default; ``None`` forgets it (the config file is read again).
+
+    >>> import convlayers
+    >>> set_image_data_format('channels_first')
+    >>> convlayers.Conv2D(4, 3).data_format  # data_format=None: the global setting
+    'channels_first'
+    >>> set_image_data_format(None)
+    >>> convlayers.Conv2D(4, 3).data_format
+    'channels_last'
+    """
     global _image_data_format
     if data_format is not None and data_format not in _FORMATS:
         raise ValueError(

@@ -81,7 +81,18 @@ def _norms(w: torch.Tensor, axis: Axis) -> torch.Tensor:
 
 
 class Constraint(KerasObject):
-    """Base class: ``__call__(w) -> projected w`` (identity here), ``get_config``."""
+    """Base class: ``__call__(w) -> projected w`` (identity here), ``get_config``.
+
+    >>> import torch, convlayers
+    >>> class Clip(convlayers.constraints.Constraint):
+    ...     def __call__(self, w):
+    ...         return w.clamp(-0.1, 0.1)
+    >>> layer = convlayers.Dense(2, kernel_initializer='ones', kernel_constraint=Clip())
+    >>> _ = layer(torch.ones(1, 3))
+    >>> convlayers.apply_constraints(layer)  # fit does it after every step
+    >>> layer.kernel.max().item()
+    0.10000000149011612
+    """
 
     kind = "constraint"
 

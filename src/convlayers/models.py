@@ -39,7 +39,14 @@ __all__ = [
 def model_from_config(
     config: Mapping[str, Any], custom_objects: Mapping[str, Any] | None = None
 ) -> Layer:
-    """A new model (or layer) from ``{"class_name": ..., "config": ...}``; weights are new."""
+    """A new model (or layer) from ``{"class_name": ..., "config": ...}``; weights are new.
+
+    >>> import convlayers
+    >>> model = convlayers.Sequential([convlayers.Dense(2, input_shape=(3,))])
+    >>> config = {'class_name': 'Sequential', 'config': model.get_config()}
+    >>> model_from_config(config).output_shape
+    (None, 2)
+    """
     if not isinstance(config, Mapping) or "class_name" not in config:
         raise ValueError(
             "`model_from_config` expects a dict with 'class_name' and 'config' (as "
@@ -50,7 +57,13 @@ def model_from_config(
 
 
 def model_from_json(json_string: str, custom_objects: Mapping[str, Any] | None = None) -> Layer:
-    """A new model from the JSON ``model.to_json()`` writes (tf-keras's form)."""
+    """A new model from the JSON ``model.to_json()`` writes (tf-keras's form).
+
+    >>> import convlayers
+    >>> model = convlayers.Sequential([convlayers.Dense(2, input_shape=(3,))])
+    >>> model_from_json(model.to_json()).count_params()
+    8
+    """
     try:
         config = json.loads(json_string)
     except (TypeError, ValueError) as error:
@@ -66,6 +79,12 @@ def clone_model(
     As ``tf.keras.models.clone_model`` for Sequential and functional models built from
     layers; ``clone_function`` (given each layer's config entry's layer) and
     ``input_tensors`` are not supported and say so.
+
+    >>> import convlayers
+    >>> model = convlayers.Sequential([convlayers.Dense(2, input_shape=(3,))])
+    >>> twin = clone_model(model)
+    >>> twin.output_shape, twin.layers[0] is model.layers[0]
+    ((None, 2), False)
     """
     if input_tensors is not None or clone_function is not None:
         raise ValueError(

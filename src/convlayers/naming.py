@@ -33,5 +33,11 @@ def unique_name(class_name: str, zero_based: bool = True) -> str:
 
 
 def reset_names() -> None:
-    """Forget the names handed out so far (``convlayers.clear_session()``)."""
+    """Forget the names handed out so far (``convlayers.clear_session()``).
+
+    >>> import convlayers
+    >>> convlayers.clear_session()
+    >>> convlayers.Conv1D(2, 3).name, convlayers.Conv1D(2, 3).name
+    ('conv1d', 'conv1d_1')
+    """
     _uids.clear()

@@ -39,6 +39,15 @@ def regularization_loss(module: nn.Module) -> torch.Tensor:
     """Sum of every regularization loss (weights and latest activity) in ``module``'s tree.
 
     Returns a scalar tensor, 0 when there is none.
+
+    >>> import torch, convlayers
+    >>> layer = convlayers.Conv1D(2, 3, kernel_regularizer=convlayers.regularizers.L2(0.5))
+    >>> _ = layer(torch.ones(1, 5, 1))
+    >>> layer.set_weights([torch.ones(3, 1, 2).numpy(), torch.zeros(2).numpy()])
+    >>> regularization_loss(torch.nn.Sequential(layer))  # 0.5 * (6 entries of 1.0)
+    tensor(3., grad_fn=<ViewBackward0>)
+    >>> regularization_loss(torch.nn.Linear(2, 2))
+    tensor(0.)
     """
     losses = [loss for layer in _top_layers(module) for loss in layer.losses]
     if not losses:
@@ -51,7 +60,16 @@ def apply_constraints(module: nn.Module) -> None:
     """Project every constrained weight in ``module``'s tree in place; call after ``step()``.
 
     A weight's constraint is its ``constraint`` attribute (``layer.kernel.constraint``),
-    set by ``add_weight`` and replaceable by the user."""
+    set by ``add_weight`` and replaceable by the user.
+
+    >>> import torch, convlayers
+    >>> layer = convlayers.Dense(2, kernel_constraint='non_neg')
+    >>> _ = layer(torch.ones(1, 3))
+    >>> layer.set_weights([-torch.ones(3, 2).numpy(), torch.zeros(2).numpy()])
+    >>> apply_constraints(layer)
+    >>> bool((layer.kernel == 0).all())
+    True
+    """
     for top in _top_layers(module):
         for layer in top._flatten_layers():
             for weight, _ in layer._weight_items():

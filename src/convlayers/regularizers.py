@@ -67,7 +67,19 @@ def _single_penalty(cls_name: str, name: str, value: Any, kwargs: dict[str, Any]
 
 
 class Regularizer(KerasObject):
-    """Base class: ``__call__(weight) -> scalar tensor``, ``get_config``, ``from_config``."""
+    """Base class: ``__call__(weight) -> scalar tensor``, ``get_config``, ``from_config``.
+
+    >>> import torch, convlayers
+    >>> class SumOfAbs(convlayers.regularizers.Regularizer):
+    ...     def __call__(self, x):
+    ...         return 0.1 * x.abs().sum()
+    ...     def get_config(self):
+    ...         return {}
+    >>> layer = convlayers.Dense(2, kernel_initializer='ones', kernel_regularizer=SumOfAbs())
+    >>> _ = layer(torch.ones(1, 3))
+    >>> layer.losses
+    [tensor(0.6000, grad_fn=<MulBackward0>)]
+    """
 
     kind = "regularizer"
 

@@ -82,6 +82,12 @@ class SymbolicTensor:
         dtype: Keras dtype name, e.g. 'float32'.
         name: a readable name (the producing layer's, with the output index).
         node: the :class:`Node` that produced it.
+
+    >>> import convlayers
+    >>> x = convlayers.Input((10, 3), name='signal')
+    >>> y = convlayers.Conv1D(4, 3)(x)
+    >>> x.shape, x.dtype, y.shape
+    ((None, 10, 3), 'float32', (None, 8, 4))
     """
 
     __slots__ = ("_keras_history", "_keras_mask", "dtype", "name", "shape")

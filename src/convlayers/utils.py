@@ -35,6 +35,10 @@ def to_categorical(y: Any, num_classes: int | None = None, dtype: str = "float32
 
     Returns:
         An array of shape ``y.shape + (num_classes,)`` (trailing 1 dropped).
+
+    >>> to_categorical([[1], [0]], num_classes=3)
+    array([[0., 1., 0.],
+           [1., 0., 0.]], dtype=float32)
     """
     labels = np.array(y, dtype="int64")
     shape = labels.shape
@@ -54,7 +58,12 @@ def to_categorical(y: Any, num_classes: int | None = None, dtype: str = "float32
 
 
 def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
-    """``x`` divided by its ``order``-norm along ``axis`` (zero norms left at 0)."""
+    """``x`` divided by its ``order``-norm along ``axis`` (zero norms left at 0).
+
+    >>> normalize([[3.0, 4.0], [0.0, 0.0]])
+    array([[0.6, 0.8],
+           [0. , 0. ]])
+    """
     array = np.asarray(x)
     norm = np.atleast_1d(np.linalg.norm(array, order, axis))
     norm[norm == 0] = 1
@@ -62,7 +71,15 @@ def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
 
 
 def set_random_seed(seed: int) -> None:
-    """Seed Python's, NumPy's and torch's generators (``tf.keras.utils.set_random_seed``)."""
+    """Seed Python's, NumPy's and torch's generators (``tf.keras.utils.set_random_seed``).
+
+    >>> import torch
+    >>> set_random_seed(7)
+    >>> a = torch.rand(2)
+    >>> set_random_seed(7)
+    >>> bool((torch.rand(2) == a).all())
+    True
+    """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ValueError(
             f"Expected `seed` argument to be an integer. Received: seed={seed!r} "

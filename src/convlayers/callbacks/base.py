@@ -29,7 +29,20 @@ Logs = dict[str, Any] | None
 
 class Callback:
     """Base class: override the hooks you need. ``self.model`` is the model being
-    trained, ``self.params`` holds ``verbose``, ``epochs`` and ``steps``."""
+    trained, ``self.params`` holds ``verbose``, ``epochs`` and ``steps``.
+
+    >>> import numpy as np, convlayers
+    >>> convlayers.utils.set_random_seed(0)
+    >>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,))])
+    >>> model.compile('sgd', 'mse')
+    >>> x, y = np.ones((8, 2), 'float32'), np.zeros((8, 1), 'float32')
+    >>> class Epochs(convlayers.callbacks.Callback):
+    ...     def on_epoch_end(self, epoch, logs=None):
+    ...         print(epoch, sorted(logs))
+    >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[Epochs()])
+    0 ['loss']
+    1 ['loss']
+    """
 
     def __init__(self) -> None:
         self.validation_data = None
@@ -95,7 +108,17 @@ class Callback:
 
 class History(Callback):
     """Records every epoch's logs: ``history.history['loss'][epoch]``; ``fit`` returns it
-    (and sets ``model.history``)."""
+    (and sets ``model.history``).
+
+    >>> import numpy as np, convlayers
+    >>> convlayers.utils.set_random_seed(0)
+    >>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,))])
+    >>> model.compile('sgd', 'mse')
+    >>> x, y = np.ones((8, 2), 'float32'), np.zeros((8, 1), 'float32')
+    >>> history = model.fit(x, y, epochs=3, verbose=0)
+    >>> type(history).__name__, history.epoch, sorted(history.history)
+    ('History', [0, 1, 2], ['loss'])
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -113,7 +136,20 @@ class History(Callback):
 
 
 class TerminateOnNaN(Callback):
-    """Stop training when a batch's loss is NaN or infinite."""
+    """Stop training when a batch's loss is NaN or infinite.
+
+    >>> import numpy as np, convlayers
+    >>> convlayers.utils.set_random_seed(0)
+    >>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,))])
+    >>> model.compile('sgd', 'mse')
+    >>> x, y = np.ones((8, 2), 'float32'), np.zeros((8, 1), 'float32')
+    >>> x_bad = np.full((8, 2), np.nan, 'float32')
+    >>> history = model.fit(x_bad, y, epochs=5, batch_size=4, verbose=0,
+    ...                     callbacks=[convlayers.callbacks.TerminateOnNaN()])
+    Batch 0: Invalid loss, terminating training
+    >>> len(history.history['loss'])  # stopped after the first epoch
+    1
+    """
 
     def on_batch_end(self, batch: int, logs: Logs = None) -> None:
         loss = (logs or {}).get("loss")
@@ -126,7 +162,20 @@ class LambdaCallback(Callback):
     """A callback made of functions: ``on_epoch_begin(epoch, logs)``,
     ``on_epoch_end(epoch, logs)``, ``on_batch_begin(batch, logs)``,
     ``on_batch_end(batch, logs)``, ``on_train_begin(logs)``, ``on_train_end(logs)``;
-    any other hook may be given by keyword (``on_test_end=...``)."""
+    any other hook may be given by keyword (``on_test_end=...``).
+
+    >>> import numpy as np, convlayers
+    >>> convlayers.utils.set_random_seed(0)
+    >>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,))])
+    >>> model.compile('sgd', 'mse')
+    >>> x, y = np.ones((8, 2), 'float32'), np.zeros((8, 1), 'float32')
+    >>> seen = []
+    >>> log = convlayers.callbacks.LambdaCallback(
+    ...     on_epoch_end=lambda epoch, logs: seen.append(epoch))
+    >>> _ = model.fit(x, y, epochs=3, verbose=0, callbacks=[log])
+    >>> seen
+    [0, 1, 2]
+    """
 
     def __init__(
         self,

@@ -19,7 +19,19 @@ __all__ = ["CallbackList"]
 
 class CallbackList:
     """Calls every callback's hook in turn. ``add_history``/``add_progbar`` append a
-    :class:`History` and a ``ProgbarLogger`` unless the list already holds one."""
+    :class:`History` and a ``ProgbarLogger`` unless the list already holds one.
+
+    >>> import numpy as np, convlayers
+    >>> convlayers.utils.set_random_seed(0)
+    >>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,))])
+    >>> model.compile('sgd', 'mse')
+    >>> x, y = np.ones((8, 2), 'float32'), np.zeros((8, 1), 'float32')
+    >>> calls = convlayers.callbacks.CallbackList([convlayers.callbacks.History()], model=model)
+    >>> calls.on_train_begin()
+    >>> calls.on_epoch_end(0, {'loss': 0.5})
+    >>> calls.callbacks[0].history
+    {'loss': [0.5]}
+    """
 
     def __init__(
         self,

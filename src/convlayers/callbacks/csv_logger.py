@@ -42,6 +42,18 @@ class CSVLogger(Callback):
         filename: the CSV file.
         separator: the column separator.
         append: append to an existing file (the header is written only if it is empty).
+
+    >>> import numpy as np, convlayers
+    >>> convlayers.utils.set_random_seed(0)
+    >>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,))])
+    >>> model.compile('sgd', 'mse')
+    >>> x, y = np.ones((8, 2), 'float32'), np.zeros((8, 1), 'float32')
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), 'log.csv')
+    >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[convlayers.callbacks.CSVLogger(path)])
+    >>> from pathlib import Path
+    >>> [line.split(',')[0] for line in Path(path).read_text().splitlines()]
+    ['epoch', '0', '1']
     """
 
     def __init__(self, filename: str | Path, separator: str = ",", append: bool = False) -> None:

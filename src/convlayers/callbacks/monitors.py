@@ -69,6 +69,16 @@ class EarlyStopping(Callback):
         restore_best_weights: at the end of training, restore the weights of the best
             epoch (as tf-keras 2.21, also when training was not stopped early).
         start_from_epoch: epochs to wait before monitoring.
+
+    >>> import numpy as np, convlayers
+    >>> convlayers.utils.set_random_seed(0)
+    >>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,))])
+    >>> model.compile('sgd', 'mse')
+    >>> x, y = np.ones((8, 2), 'float32'), np.zeros((8, 1), 'float32')
+    >>> stop = convlayers.callbacks.EarlyStopping(monitor='loss', min_delta=10.0, patience=1)
+    >>> history = model.fit(x, y, epochs=10, verbose=0, callbacks=[stop])
+    >>> len(history.history['loss']), stop.stopped_epoch
+    (2, 1)
     """
 
     def __init__(
@@ -155,6 +165,16 @@ class ModelCheckpoint(Callback):
         mode: 'auto' (maximise names with 'acc' or 'fmeasure', else minimise), 'min', 'max'.
         save_freq: 'epoch' (saving every N batches is not supported).
         initial_value_threshold: a ``monitor`` value a first save must beat.
+
+    >>> import os, tempfile, numpy as np, convlayers
+    >>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,))])
+    >>> model.compile('sgd', 'mse')
+    >>> x, y = np.ones((8, 2), 'float32'), np.zeros((8, 1), 'float32')
+    >>> path = os.path.join(tempfile.mkdtemp(), 'weights.{epoch:02d}.weights.h5')
+    >>> save = convlayers.callbacks.ModelCheckpoint(path, monitor='loss', save_weights_only=True)
+    >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[save])
+    >>> sorted(os.listdir(os.path.dirname(path)))
+    ['weights.01.weights.h5', 'weights.02.weights.h5']
     """
 
     def __init__(
@@ -218,7 +238,18 @@ class ModelCheckpoint(Callback):
 
 class LearningRateScheduler(Callback):
     """Before each epoch, set the learning rate to ``schedule(epoch, lr)`` (or
-    ``schedule(epoch)`` for a one-argument schedule); logs it as 'lr'."""
+    ``schedule(epoch)`` for a one-argument schedule); logs it as 'lr'.
+
+    >>> import numpy as np, convlayers
+    >>> convlayers.utils.set_random_seed(0)
+    >>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,))])
+    >>> model.compile('sgd', 'mse')
+    >>> x, y = np.ones((8, 2), 'float32'), np.zeros((8, 1), 'float32')
+    >>> halve = convlayers.callbacks.LearningRateScheduler(lambda epoch, lr: lr / 2)
+    >>> history = model.fit(x, y, epochs=3, verbose=0, callbacks=[halve])
+    >>> [round(float(lr), 6) for lr in history.history['lr']]
+    [0.005, 0.0025, 0.00125]
+    """
 
     def __init__(self, schedule: Callable[..., float], verbose: int = 0) -> None:
         super().__init__()
@@ -257,6 +288,17 @@ class ReduceLROnPlateau(Callback):
         min_delta: the smallest change that counts as an improvement.
         cooldown: epochs to wait after a reduction before counting again.
         min_lr: the lower bound of the learning rate.
+
+    >>> import numpy as np, convlayers
+    >>> convlayers.utils.set_random_seed(0)
+    >>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,))])
+    >>> model.compile('sgd', 'mse')
+    >>> x, y = np.ones((8, 2), 'float32'), np.zeros((8, 1), 'float32')
+    >>> reduce = convlayers.callbacks.ReduceLROnPlateau(
+    ...     monitor='loss', factor=0.5, patience=1, min_delta=10.0)
+    >>> history = model.fit(x, y, epochs=4, verbose=0, callbacks=[reduce])
+    >>> [round(float(lr), 6) for lr in history.history['lr']]
+    [0.01, 0.01, 0.005, 0.0025]
     """
 
     def __init__(

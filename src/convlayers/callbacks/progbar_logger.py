@@ -29,6 +29,14 @@ class ProgbarLogger(Callback):
             samples only from a ``size`` entry its own loop no longer logs).
         stateful_metrics: accepted for compatibility: every logged value is shown as
             given (the metrics are already averaged over the epoch).
+
+    >>> import numpy as np, convlayers
+    >>> convlayers.utils.set_random_seed(0)
+    >>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,))])
+    >>> model.compile('sgd', 'mse')
+    >>> x, y = np.ones((8, 2), 'float32'), np.zeros((8, 1), 'float32')
+    >>> history = model.fit(x, y, epochs=1, batch_size=8, verbose=2)  # one line per epoch
+    1/1 - ...s - loss: ... - ...s/epoch - ...s/step
     """
 
     def __init__(self, count_mode: str = "samples", stateful_metrics: Any = None) -> None:

@@ -52,6 +52,22 @@ class Model(TrainingMixin, SavingMixin, Layer):
 
     Calling the model on tensors gives tensors (a list for several outputs); on symbolic
     tensors, symbolic tensors. ``compile``/``fit``/``evaluate``/``predict`` train it.
+
+    Shapes: input ``model.input_shape`` (those of the ``Input`` tensors, batch ``None``);
+    output ``model.output_shape``; weights: its layers' weights, in Keras order.
+
+    >>> import torch, convlayers
+    >>> a = convlayers.Input((8, 2), name='a')
+    >>> b = convlayers.Input((8, 3), name='b')
+    >>> merged = convlayers.Concatenate()([a, b])
+    >>> features = convlayers.Conv1D(4, 3, padding='same')(merged)
+    >>> model = convlayers.Model([a, b], [features, convlayers.Flatten()(features)])
+    >>> model.input_shape, model.output_shape
+    ([(None, 8, 2), (None, 8, 3)], [(None, 8, 4), (None, 32)])
+    >>> [tuple(w.shape) for w in model.get_weights()]
+    [(3, 5, 4), (4,)]
+    >>> [y.shape for y in model([torch.ones(5, 8, 2), torch.ones(5, 8, 3)])]
+    [torch.Size([5, 8, 4]), torch.Size([5, 32])]
     """
 
     _is_graph_network = False  # also on the class: the registry tells models by it

@@ -40,6 +40,15 @@ class Sequential(Model):
         name: the model's name ('sequential', 'sequential_1', ... by default).
 
     Shapes: the first layer's input to the last layer's output.
+
+    >>> import torch, convlayers
+    >>> model = convlayers.Sequential([convlayers.Conv1D(4, 3, input_shape=(10, 2))], name='net')
+    >>> model.add(convlayers.Flatten())
+    >>> model.add(convlayers.Dense(1))
+    >>> model.output_shape, model.count_params()
+    ((None, 1), 61)
+    >>> model(torch.ones(2, 10, 2)).shape
+    torch.Size([2, 1])
     """
 
     def __init__(

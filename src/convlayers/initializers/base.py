@@ -88,7 +88,18 @@ def _check_seed(seed: Any) -> int | None:
 
 
 class Initializer(KerasObject):
-    """Base class: ``__call__(shape, dtype=None)``, ``get_config()``, ``from_config(config)``."""
+    """Base class: ``__call__(shape, dtype=None)``, ``get_config()``, ``from_config(config)``.
+
+    >>> import torch, convlayers
+    >>> class Halves(convlayers.initializers.Initializer):
+    ...     def __call__(self, shape, dtype=None):
+    ...         return torch.full(tuple(shape), 0.5)
+    ...     def get_config(self):
+    ...         return {}
+    >>> layer = convlayers.Dense(2, kernel_initializer=Halves())
+    >>> layer(torch.ones(1, 3)).tolist()
+    [[1.5, 1.5]]
+    """
 
     kind = "initializer"
     ignored_config_keys = ("dtype",)  # legacy configs carry it

@@ -303,7 +303,9 @@ class Conv1D(_PlainConv):
             ``None`` means ``convlayers.config.image_data_format()``.
         dilation_rate: dilation ``d``.
         groups: ``C`` and ``F`` are split into this many independent groups.
-        activation, use_bias, *_initializer, *_regularizer, *_constraint: as Keras.
+
+    ``activation``, ``use_bias`` and the ``*_initializer``, ``*_regularizer`` and
+    ``*_constraint`` arguments are those of Keras.
 
     Shapes:
         input: ``(N, L, C)`` (channels_last) or ``(N, C, L)``.

@@ -57,7 +57,9 @@ class Dense(Layer):
 
     Args:
         units: output size ``U``.
-        activation, use_bias, *_initializer, *_regularizer, *_constraint: as Keras.
+
+    ``activation``, ``use_bias`` and the ``*_initializer``, ``*_regularizer`` and
+    ``*_constraint`` arguments are those of Keras.
 
     Shapes:
         input ``(N, ..., C)``; output ``(N, ..., U)``; kernel ``(C, U)``; bias ``(U,)``.

@@ -26,7 +26,8 @@ class InputSpec:
         dtype: expected dtype name, e.g. 'float32', or None.
         shape: expected shape (``None`` entries match anything), or None.
         ndim: expected rank, or None.
-        max_ndim, min_ndim: bounds on the rank, or None.
+        max_ndim: upper bound on the rank, or None.
+        min_ndim: lower bound on the rank, or None.
         axes: ``{axis: size}`` for axes whose size is fixed (negative axes count from
             the end).
         allow_last_axis_squeeze: accept a last axis of size 1 more or less than ``ndim``

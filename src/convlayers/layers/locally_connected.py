@@ -260,7 +260,9 @@ class LocallyConnected1D(LocallyConnected):
         data_format: 'channels_last' ``(N, L, C)`` or 'channels_first' ``(N, C, L)``;
             ``None`` means ``convlayers.config.image_data_format()``.
         implementation: kernel layout, 1 (default), 2 or 3.
-        activation, use_bias, *_initializer, *_regularizer, *_constraint: as Keras.
+
+    ``activation``, ``use_bias`` and the ``*_initializer``, ``*_regularizer`` and
+    ``*_constraint`` arguments are those of Keras.
 
     Shapes:
         input: ``(N, L, C)`` or ``(N, C, L)``.

@@ -355,27 +355,52 @@ def add(inputs: list[Any], **kwargs: Any) -> Any:
 
 
 def subtract(inputs: list[Any], **kwargs: Any) -> Any:
-    """``Subtract(**kwargs)(inputs)``: ``inputs[0] - inputs[1]``."""
+    """``Subtract(**kwargs)(inputs)``: ``inputs[0] - inputs[1]``.
+
+    >>> import torch, convlayers
+    >>> convlayers.layers.subtract([torch.ones(1, 2), torch.full((1, 2), 3.0)]).tolist()
+    [[-2.0, -2.0]]
+    """
     return Subtract(**kwargs)(inputs)
 
 
 def multiply(inputs: list[Any], **kwargs: Any) -> Any:
-    """``Multiply(**kwargs)(inputs)``: the product of ``inputs``."""
+    """``Multiply(**kwargs)(inputs)``: the product of ``inputs``.
+
+    >>> import torch, convlayers
+    >>> convlayers.layers.multiply([torch.full((1, 2), 2.0), torch.full((1, 2), 3.0)]).tolist()
+    [[6.0, 6.0]]
+    """
     return Multiply(**kwargs)(inputs)
 
 
 def average(inputs: list[Any], **kwargs: Any) -> Any:
-    """``Average(**kwargs)(inputs)``: the mean of ``inputs``."""
+    """``Average(**kwargs)(inputs)``: the mean of ``inputs``.
+
+    >>> import torch, convlayers
+    >>> convlayers.layers.average([torch.zeros(1, 2), torch.ones(1, 2)]).tolist()
+    [[0.5, 0.5]]
+    """
     return Average(**kwargs)(inputs)
 
 
 def maximum(inputs: list[Any], **kwargs: Any) -> Any:
-    """``Maximum(**kwargs)(inputs)``: the elementwise maximum of ``inputs``."""
+    """``Maximum(**kwargs)(inputs)``: the elementwise maximum of ``inputs``.
+
+    >>> import torch, convlayers
+    >>> convlayers.layers.maximum([torch.tensor([[1.0, 5.0]]), torch.tensor([[3.0, 2.0]])]).tolist()
+    [[3.0, 5.0]]
+    """
     return Maximum(**kwargs)(inputs)
 
 
 def minimum(inputs: list[Any], **kwargs: Any) -> Any:
-    """``Minimum(**kwargs)(inputs)``: the elementwise minimum of ``inputs``."""
+    """``Minimum(**kwargs)(inputs)``: the elementwise minimum of ``inputs``.
+
+    >>> import torch, convlayers
+    >>> convlayers.layers.minimum([torch.tensor([[1.0, 5.0]]), torch.tensor([[3.0, 2.0]])]).tolist()
+    [[1.0, 2.0]]
+    """
     return Minimum(**kwargs)(inputs)
 
 

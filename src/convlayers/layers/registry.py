@@ -72,7 +72,14 @@ def register_keras_serializable(
 
 
 def get_registered_object(name: str, custom_objects: Mapping[str, Any] | None = None) -> Any | None:
-    """The object registered (or passed in ``custom_objects``) as ``name``, or None."""
+    """The object registered (or passed in ``custom_objects``) as ``name``, or None.
+
+    >>> import convlayers
+    >>> convlayers.utils.get_registered_object('Conv1D') is convlayers.Conv1D
+    True
+    >>> convlayers.utils.get_registered_object('Mine', custom_objects={'Mine': int})
+    <class 'int'>
+    """
     if custom_objects and name in custom_objects:
         return custom_objects[name]
     if name in _CUSTOM:

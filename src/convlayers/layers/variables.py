@@ -83,6 +83,14 @@ class PartitionedVariable:
 
     ``iter``/``len`` go over the shards (each a ``Variable``); ``as_tensor()``
     concatenates them; ``shape``, ``dtype`` and ``name`` describe the whole weight.
+
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> v = tf.get_variable('w', (5, 2), partitioner=tf.fixed_size_partitioner(2))
+    >>> v.name, tuple(v.shape), len(v), [s.name for s in v]
+    ('w', (5, 2), 2, ['w/part_0:0', 'w/part_1:0'])
+    >>> tuple(v.as_tensor().shape)
+    (5, 2)
     """
 
     def __init__(

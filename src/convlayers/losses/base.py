@@ -41,6 +41,17 @@ class Loss:
         reduction: 'auto' (= 'sum_over_batch_size': the weighted sum divided by the number
             of values), 'sum', 'sum_over_batch_size' or 'none'.
         name: the loss' name (used for the log of a model output).
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> class MeanCubedError(losses.Loss):
+    ...     def call(self, y_true, y_pred):
+    ...         return (y_pred - y_true).abs().pow(3).mean(dim=-1)
+    >>> loss = MeanCubedError(name='mce')
+    >>> loss(torch.zeros(2, 3), torch.full((2, 3), 2.0), sample_weight=torch.tensor([1.0, 0.0]))
+    tensor(4.)
+    >>> loss.get_config()
+    {'reduction': 'auto', 'name': 'mce'}
     """
 
     def __init__(self, reduction: str = Reduction.AUTO, name: str | None = None) -> None:

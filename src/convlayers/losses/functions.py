@@ -91,26 +91,58 @@ def _clip(p: torch.Tensor) -> torch.Tensor:
 
 
 def mean_squared_error(y_true: Any, y_pred: Any) -> torch.Tensor:
-    """``mean((y_pred - y_true)**2, axis=-1)``."""
+    """``mean((y_pred - y_true)**2, axis=-1)``.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[0.0, 1.0], [0.0, 0.0]])
+    >>> y_pred = torch.tensor([[1.0, 1.0], [1.0, 0.0]])
+    >>> losses.mean_squared_error(y_true, y_pred)  # one value per sample
+    tensor([0.5000, 0.5000])
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return (y_pred - y_true).square().mean(dim=-1)
 
 
 def mean_absolute_error(y_true: Any, y_pred: Any) -> torch.Tensor:
-    """``mean(|y_pred - y_true|, axis=-1)``."""
+    """``mean(|y_pred - y_true|, axis=-1)``.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[0.0, 1.0], [0.0, 0.0]])
+    >>> y_pred = torch.tensor([[1.0, 1.0], [1.0, 0.0]])
+    >>> losses.mean_absolute_error(y_true, y_pred)  # one value per sample
+    tensor([0.5000, 0.5000])
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return (y_pred - y_true).abs().mean(dim=-1)
 
 
 def mean_absolute_percentage_error(y_true: Any, y_pred: Any) -> torch.Tensor:
-    """``100 * mean(|y_true - y_pred| / max(|y_true|, epsilon), axis=-1)``."""
+    """``100 * mean(|y_true - y_pred| / max(|y_true|, epsilon), axis=-1)``.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[1.0, 2.0], [4.0, 1.0]])
+    >>> y_pred = torch.tensor([[1.0, 1.0], [2.0, 2.0]])
+    >>> losses.mean_absolute_percentage_error(y_true, y_pred)  # one value per sample
+    tensor([25., 75.])
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     diff = ((y_true - y_pred) / y_true.abs().clamp_min(EPSILON)).abs()
     return 100.0 * diff.mean(dim=-1)
 
 
 def mean_squared_logarithmic_error(y_true: Any, y_pred: Any) -> torch.Tensor:
-    """``mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))**2, axis=-1)``."""
+    """``mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))**2, axis=-1)``.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[1.0, 2.0], [4.0, 1.0]])
+    >>> y_pred = torch.tensor([[1.0, 1.0], [2.0, 2.0]])
+    >>> losses.mean_squared_logarithmic_error(y_true, y_pred)  # one value per sample
+    tensor([0.0822, 0.2127])
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     first = (y_pred.clamp_min(EPSILON) + 1.0).log()
     second = (y_true.clamp_min(EPSILON) + 1.0).log()
@@ -125,19 +157,43 @@ def _signed_labels(y_true: torch.Tensor) -> torch.Tensor:
 
 
 def hinge(y_true: Any, y_pred: Any) -> torch.Tensor:
-    """``mean(max(1 - y_true * y_pred, 0), axis=-1)``; 0/1 labels are taken as -1/1."""
+    """``mean(max(1 - y_true * y_pred, 0), axis=-1)``; 0/1 labels are taken as -1/1.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
+    >>> y_pred = torch.tensor([[0.6, 0.4], [0.4, 0.6]])
+    >>> losses.hinge(y_true, y_pred)  # one value per sample
+    tensor([1.1000, 1.1000])
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return (1.0 - _signed_labels(y_true) * y_pred).clamp_min(0.0).mean(dim=-1)
 
 
 def squared_hinge(y_true: Any, y_pred: Any) -> torch.Tensor:
-    """``mean(max(1 - y_true * y_pred, 0)**2, axis=-1)``; 0/1 labels are taken as -1/1."""
+    """``mean(max(1 - y_true * y_pred, 0)**2, axis=-1)``; 0/1 labels are taken as -1/1.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
+    >>> y_pred = torch.tensor([[0.6, 0.4], [0.4, 0.6]])
+    >>> losses.squared_hinge(y_true, y_pred)  # one value per sample
+    tensor([1.4600, 1.4600])
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return (1.0 - _signed_labels(y_true) * y_pred).clamp_min(0.0).square().mean(dim=-1)
 
 
 def categorical_hinge(y_true: Any, y_pred: Any) -> torch.Tensor:
-    """``max(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0)`` over the last axis."""
+    """``max(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0)`` over the last axis.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
+    >>> y_pred = torch.tensor([[0.6, 0.4], [0.4, 0.6]])
+    >>> losses.categorical_hinge(y_true, y_pred)  # one value per sample
+    tensor([1.2000, 1.2000])
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     pos = (y_true * y_pred).sum(dim=-1)
     neg = ((1.0 - y_true) * y_pred).amax(dim=-1)
@@ -146,7 +202,15 @@ def categorical_hinge(y_true: Any, y_pred: Any) -> torch.Tensor:
 
 def huber(y_true: Any, y_pred: Any, delta: float = 1.0) -> torch.Tensor:
     """``mean(0.5 e**2 if |e| <= delta else delta |e| - 0.5 delta**2, axis=-1)``,
-    ``e = y_pred - y_true``."""
+    ``e = y_pred - y_true``.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[0.0, 1.0], [0.0, 0.0]])
+    >>> y_pred = torch.tensor([[1.0, 1.0], [1.0, 0.0]])
+    >>> losses.huber(y_true, y_pred, delta=0.5)  # one value per sample
+    tensor([0.1875, 0.1875])
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     error = y_pred - y_true
     abs_error = error.abs()
@@ -158,14 +222,30 @@ def huber(y_true: Any, y_pred: Any, delta: float = 1.0) -> torch.Tensor:
 
 def log_cosh(y_true: Any, y_pred: Any) -> torch.Tensor:
     """``mean(log(cosh(y_pred - y_true)), axis=-1)``, computed as
-    ``x + softplus(-2x) - log(2)``."""
+    ``x + softplus(-2x) - log(2)``.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[0.0, 1.0], [0.0, 0.0]])
+    >>> y_pred = torch.tensor([[1.0, 1.0], [1.0, 0.0]])
+    >>> losses.log_cosh(y_true, y_pred)  # one value per sample
+    tensor([0.2169, 0.2169])
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     x = y_pred - y_true
     return (x + F.softplus(-2.0 * x) - math.log(2.0)).mean(dim=-1)
 
 
 def kl_divergence(y_true: Any, y_pred: Any) -> torch.Tensor:
-    """``sum(y_true * log(y_true / y_pred), axis=-1)``, both clipped to ``[eps, 1]``."""
+    """``sum(y_true * log(y_true / y_pred), axis=-1)``, both clipped to ``[eps, 1]``.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> losses.kl_divergence(y_true, y_pred)  # one value per sample
+    tensor([0.0513, 2.3026])
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     y_true = y_true.clamp(EPSILON, 1.0)
     y_pred = y_pred.clamp(EPSILON, 1.0)
@@ -173,7 +253,15 @@ def kl_divergence(y_true: Any, y_pred: Any) -> torch.Tensor:
 
 
 def poisson(y_true: Any, y_pred: Any) -> torch.Tensor:
-    """``mean(y_pred - y_true * log(y_pred + eps), axis=-1)``."""
+    """``mean(y_pred - y_true * log(y_pred + eps), axis=-1)``.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[1.0, 2.0], [4.0, 1.0]])
+    >>> y_pred = torch.tensor([[1.0, 1.0], [2.0, 2.0]])
+    >>> losses.poisson(y_true, y_pred)  # one value per sample
+    tensor([1.0000, 0.2671])
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return (y_pred - y_true * (y_pred + EPSILON).log()).mean(dim=-1)
 
@@ -183,7 +271,15 @@ def _l2_normalize(x: torch.Tensor, axis: int) -> torch.Tensor:
 
 
 def cosine_similarity(y_true: Any, y_pred: Any, axis: int = -1) -> torch.Tensor:
-    """``-sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)`` (-1 when aligned)."""
+    """``-sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)`` (-1 when aligned).
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
+    >>> y_pred = torch.tensor([[0.6, 0.4], [0.4, 0.6]])
+    >>> losses.cosine_similarity(y_true, y_pred)  # one value per sample
+    tensor([-0.5547, -0.5547])
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return -(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis)).sum(dim=axis)
 
@@ -233,7 +329,15 @@ def categorical_crossentropy(
 ) -> torch.Tensor:
     """``-sum(y_true * log(p), axis)`` with ``p`` the softmax of logits, or the
     probabilities normalised to sum 1 and clipped; one-hot ``y_true`` is smoothed to
-    ``y * (1 - s) + s / num_classes``."""
+    ``y * (1 - s) + s / num_classes``.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> losses.categorical_crossentropy(y_true, y_pred, label_smoothing=0.1)  # one value per sample
+    tensor([0.6850, 2.2333])
+    """
     _check_axis(axis)
     y_true, y_pred = _pair(y_true, y_pred)
     _warn_one_class(y_pred, "categorical_crossentropy")
@@ -255,7 +359,15 @@ def categorical_focal_crossentropy(
     axis: int = -1,
 ) -> torch.Tensor:
     """``sum(alpha * (1 - p)**gamma * -y_true * log(p), axis)`` with ``p`` as in
-    :func:`categorical_crossentropy`."""
+    :func:`categorical_crossentropy`.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> losses.categorical_focal_crossentropy(y_true, y_pred)  # one value per sample
+    tensor([3.2058e-05, 4.6627e-01])
+    """
     _check_axis(axis)
     y_true, y_pred = _pair(y_true, y_pred)
     _warn_one_class(y_pred, "categorical_focal_crossentropy")
@@ -290,7 +402,15 @@ def sparse_categorical_crossentropy(
     """``-log(p[y_true])`` over ``axis``, ``y_true`` integer class ids (a trailing axis of
     size 1 is dropped). Probabilities are clipped, then renormalised as tf-keras does.
     With ``ignore_class``, those entries give 0 and the result carries a Keras mask
-    (``_keras_mask``) that loss objects and metrics honour."""
+    (``_keras_mask``) that loss objects and metrics honour.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([1, 2])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> losses.sparse_categorical_crossentropy(y_true, y_pred)  # one value per sample
+    tensor([0.0513, 2.3026])
+    """
     y_pred = to_tensor(y_pred)
     labels = to_tensor(y_true).to(device=y_pred.device, dtype=torch.int64)
     output, from_logits = _logits_of(
@@ -347,7 +467,15 @@ def binary_crossentropy(
 ) -> torch.Tensor:
     """``mean(-(y log p + (1 - y) log(1 - p)), axis)``; probabilities clipped to
     ``[eps, 1 - eps]`` (and ``eps`` added inside the logs) as Keras does; labels smoothed
-    towards 0.5 by ``label_smoothing``."""
+    towards 0.5 by ``label_smoothing``.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[0.0, 1.0], [0.0, 0.0]])
+    >>> y_pred = torch.tensor([[0.6, 0.4], [0.4, 0.6]])
+    >>> losses.binary_crossentropy(y_true, y_pred)  # one value per sample
+    tensor([0.9163, 0.7136])
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     target = _smooth_binary(y_true, label_smoothing)
     return _binary_crossentropy_elements(target, y_pred, from_logits).mean(dim=axis)
@@ -364,7 +492,15 @@ def binary_focal_crossentropy(
     axis: int = -1,
 ) -> torch.Tensor:
     """Binary crossentropy times ``(1 - p_t)**gamma`` (and ``alpha`` / ``1 - alpha`` for
-    positives / negatives with ``apply_class_balancing``), averaged over ``axis``."""
+    positives / negatives with ``apply_class_balancing``), averaged over ``axis``.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true = torch.tensor([[0.0, 1.0], [0.0, 0.0]])
+    >>> y_pred = torch.tensor([[0.6, 0.4], [0.4, 0.6]])
+    >>> losses.binary_focal_crossentropy(y_true, y_pred)  # one value per sample
+    tensor([0.3299, 0.2058])
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     target = _smooth_binary(y_true, label_smoothing)
     probabilities = torch.sigmoid(y_pred) if from_logits else y_pred

@@ -37,7 +37,16 @@ __all__ = [
 
 
 class Reduction:
-    """The reduction names of ``tf.keras.losses.Reduction``."""
+    """The reduction names of ``tf.keras.losses.Reduction``.
+
+    >>> import torch
+    >>> from convlayers import losses
+    >>> y_true, y_pred = torch.zeros(2, 1), torch.tensor([[1.0], [3.0]])
+    >>> [float(losses.MeanAbsoluteError(reduction=r)(y_true, y_pred)) for r in ('auto', 'sum')]
+    [2.0, 4.0]
+    >>> losses.Reduction.all()
+    ('auto', 'none', 'sum', 'sum_over_batch_size')
+    """
 
     AUTO = "auto"
     NONE = "none"

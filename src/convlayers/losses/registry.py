@@ -30,7 +30,15 @@ for _name in functions.__all__:
 
 def serialize(loss: Any) -> dict[str, Any] | None:
     """The tf-keras config dict of a loss object (or ``{'class_name': 'function', ...}``
-    for a named function); None for None."""
+    for a named function); None for None.
+
+    >>> from convlayers import losses
+    >>> losses.serialize(losses.Huber(delta=2.0))['config']['delta']
+    2.0
+    >>> losses.serialize(losses.mse)
+    {'module': 'builtins', 'class_name': 'function', 'config': 'mean_squared_error',
+     'registered_name': 'function'}
+    """
     return _REGISTRY.serialize(loss, Loss)
 
 
@@ -58,13 +66,27 @@ def check_known(
 def deserialize(
     name: str | Mapping[str, Any], custom_objects: Mapping[str, Any] | None = None
 ) -> Any:
-    """The loss function or object a name or config dict describes."""
+    """The loss function or object a name or config dict describes.
+
+    >>> from convlayers import losses
+    >>> losses.deserialize('mse') is losses.mean_squared_error
+    True
+    >>> type(losses.deserialize({'class_name': 'Huber', 'config': {'delta': 2.0}})).__name__
+    'Huber'
+    """
     check_known(_REGISTRY, name, custom_objects, "loss", "loss")
     return _REGISTRY.deserialize(name, custom_objects)
 
 
 def get(identifier: Any) -> Any:
-    """None, a name, a config dict or a callable (returned as is) as a loss."""
+    """None, a name, a config dict or a callable (returned as is) as a loss.
+
+    >>> from convlayers import losses
+    >>> losses.get('categorical_crossentropy').__name__
+    'categorical_crossentropy'
+    >>> type(losses.get('CategoricalCrossentropy')).__name__
+    'CategoricalCrossentropy'
+    """
     if identifier is None:
         return None
     if isinstance(identifier, str | Mapping):

@@ -64,6 +64,18 @@ class AUC(Metric):
         num_labels: the number of labels, to build the state before the first batch.
         label_weights: non-negative weights of the labels.
         from_logits: apply a sigmoid to predictions first.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
+    >>> y_pred = torch.tensor([[0.2], [0.7], [0.4], [0.9]])
+    >>> metric = metrics.AUC(num_thresholds=50)
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.5000)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.6667)
     """
 
     def __init__(

@@ -38,6 +38,25 @@ class Metric:
         name: the metric's name (the key of its log); by default the snake_case class
             name made unique per session ('precision', 'precision_1', ...).
         dtype: the dtype of the state and of the results ('float32').
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> class Largest(metrics.Metric):
+    ...     def __init__(self, name='largest', **kwargs):
+    ...         super().__init__(name=name, **kwargs)
+    ...         self.largest = self.add_weight('largest')  # a zero tensor
+    ...     def update_state(self, y_true, y_pred, sample_weight=None):
+    ...         self.largest.fill_(max(float(self.largest), float(y_pred.max())))
+    ...     def result(self):
+    ...         return self.largest.clone()
+    >>> metric = Largest()
+    >>> metric.update_state(None, torch.tensor([0.5, 3.0]))
+    >>> metric.update_state(None, torch.tensor([1.0]))
+    >>> metric.result()
+    tensor(3.)
+    >>> metric.reset_state()
+    >>> metric.result()
+    tensor(0.)
     """
 
     def __init__(self, name: str | None = None, dtype: Any = None) -> None:
@@ -199,14 +218,32 @@ def _divide_no_nan(numerator: torch.Tensor, denominator: torch.Tensor) -> torch.
 
 
 class Sum(Reduce):
-    """The (weighted) sum of every value seen."""
+    """The (weighted) sum of every value seen.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> metric = metrics.Sum()
+    >>> metric.update_state(torch.tensor([1.0, 2.0]))
+    >>> metric.update_state(torch.tensor([3.0]), sample_weight=torch.tensor([0.5]))
+    >>> metric.result()
+    tensor(4.5000)
+    """
 
     def __init__(self, name: str = "sum", dtype: Any = None) -> None:
         super().__init__(reduction="sum", name=name, dtype=dtype)
 
 
 class Mean(Reduce):
-    """The weighted mean of every value seen: ``sum(w * v) / sum(w)``."""
+    """The weighted mean of every value seen: ``sum(w * v) / sum(w)``.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> metric = metrics.Mean()
+    >>> metric.update_state(torch.tensor([1.0, 2.0]))
+    >>> metric.update_state(torch.tensor([4.0]), sample_weight=torch.tensor([2.0]))
+    >>> metric.result()  # (1 + 2 + 2 * 4) / (1 + 1 + 2)
+    tensor(2.7500)
+    """
 
     def __init__(self, name: str = "mean", dtype: Any = None) -> None:
         super().__init__(reduction="weighted_mean", name=name, dtype=dtype)
@@ -218,6 +255,15 @@ class MeanMetricWrapper(Mean):
     ``y_true`` and ``y_pred`` are cast to the metric's dtype and their ranks reconciled
     as tf-keras does; a Keras mask on the per-sample values (``_keras_mask``) leaves
     the masked entries out.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> def max_error(y_true, y_pred):
+    ...     return (y_true - y_pred).abs().amax(dim=-1)
+    >>> metric = metrics.MeanMetricWrapper(max_error, name='max_error')
+    >>> metric.update_state(torch.zeros(2, 2), torch.tensor([[1.0, 3.0], [2.0, 0.0]]))
+    >>> metric.result(), metric.name
+    (tensor(2.5000), 'max_error')
     """
 
     def __init__(

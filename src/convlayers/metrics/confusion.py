@@ -206,25 +206,77 @@ class _ConfusionMatrixConditionCount(Metric):
 
 
 class TruePositives(_ConfusionMatrixConditionCount):
-    """The (weighted) number of positive labels predicted positive."""
+    """The (weighted) number of positive labels predicted positive.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
+    >>> y_pred = torch.tensor([[0.2], [0.7], [0.4], [0.9]])
+    >>> metric = metrics.TruePositives()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(1.)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(1.)
+    """
 
     condition = "tp"
 
 
 class FalsePositives(_ConfusionMatrixConditionCount):
-    """The (weighted) number of negative labels predicted positive."""
+    """The (weighted) number of negative labels predicted positive.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
+    >>> y_pred = torch.tensor([[0.2], [0.7], [0.4], [0.9]])
+    >>> metric = metrics.FalsePositives()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(1.)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(1.)
+    """
 
     condition = "fp"
 
 
 class TrueNegatives(_ConfusionMatrixConditionCount):
-    """The (weighted) number of negative labels predicted negative."""
+    """The (weighted) number of negative labels predicted negative.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
+    >>> y_pred = torch.tensor([[0.2], [0.7], [0.4], [0.9]])
+    >>> metric = metrics.TrueNegatives()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(1.)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(2.)
+    """
 
     condition = "tn"
 
 
 class FalseNegatives(_ConfusionMatrixConditionCount):
-    """The (weighted) number of positive labels predicted negative."""
+    """The (weighted) number of positive labels predicted negative.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
+    >>> y_pred = torch.tensor([[0.2], [0.7], [0.4], [0.9]])
+    >>> metric = metrics.FalseNegatives()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(1.)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(1.)
+    """
 
     condition = "fn"
 
@@ -282,12 +334,38 @@ class _PrecisionRecall(Metric):
 
 
 class Precision(_PrecisionRecall):
-    """``tp / (tp + fp)``: the share of positive predictions that are right."""
+    """``tp / (tp + fp)``: the share of positive predictions that are right.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
+    >>> y_pred = torch.tensor([[0.2], [0.7], [0.4], [0.9]])
+    >>> metric = metrics.Precision()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.5000)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.5000)
+    """
 
     other = "fp"
 
 
 class Recall(_PrecisionRecall):
-    """``tp / (tp + fn)``: the share of positive labels predicted positive."""
+    """``tp / (tp + fn)``: the share of positive labels predicted positive.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
+    >>> y_pred = torch.tensor([[0.2], [0.7], [0.4], [0.9]])
+    >>> metric = metrics.Recall(thresholds=0.3)
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(1.)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(1.)
+    """
 
     other = "fn"

@@ -52,7 +52,15 @@ def binary_matches(y_true: Any, y_pred: Any, threshold: float = 0.5) -> torch.Te
 
 
 def binary_accuracy(y_true: Any, y_pred: Any, threshold: float = 0.5) -> torch.Tensor:
-    """The mean of :func:`binary_matches` over the last axis."""
+    """The mean of :func:`binary_matches` over the last axis.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
+    >>> y_pred = torch.tensor([[0.2], [0.7], [0.4], [0.9]])
+    >>> metrics.binary_accuracy(y_true, y_pred)  # one value per sample
+    tensor([1., 1., 0., 0.])
+    """
     return binary_matches(y_true, y_pred, threshold).mean(dim=-1)
 
 
@@ -75,12 +83,28 @@ def sparse_categorical_matches(y_true: Any, y_pred: Any) -> torch.Tensor:
 
 
 def categorical_accuracy(y_true: Any, y_pred: Any) -> torch.Tensor:
-    """1.0 where ``argmax(y_pred) == argmax(y_true)``."""
+    """1.0 where ``argmax(y_pred) == argmax(y_true)``.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> metrics.categorical_accuracy(y_true, y_pred)  # one value per sample
+    tensor([1., 0.])
+    """
     return sparse_categorical_matches(to_tensor(y_true).argmax(dim=-1), y_pred)
 
 
 def sparse_categorical_accuracy(y_true: Any, y_pred: Any) -> torch.Tensor:
-    """1.0 where ``argmax(y_pred) == y_true`` (a trailing size-1 axis is dropped)."""
+    """1.0 where ``argmax(y_pred) == y_true`` (a trailing size-1 axis is dropped).
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([1, 2])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> metrics.sparse_categorical_accuracy(y_true, y_pred)  # one value per sample
+    tensor([1., 0.])
+    """
     matches = sparse_categorical_matches(y_true, y_pred)
     if matches.ndim > 1 and matches.shape[-1] == 1:
         matches = matches.squeeze(-1)
@@ -114,12 +138,28 @@ def sparse_top_k_categorical_matches(y_true: Any, y_pred: Any, k: int = 5) -> to
 
 
 def top_k_categorical_accuracy(y_true: Any, y_pred: Any, k: int = 5) -> torch.Tensor:
-    """1.0 where ``argmax(y_true)`` is among the ``k`` best scores of ``y_pred``."""
+    """1.0 where ``argmax(y_true)`` is among the ``k`` best scores of ``y_pred``.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> metrics.top_k_categorical_accuracy(y_true, y_pred, k=2)  # one value per sample
+    tensor([1., 1.])
+    """
     return sparse_top_k_categorical_matches(to_tensor(y_true).argmax(dim=-1), y_pred, k)
 
 
 def sparse_top_k_categorical_accuracy(y_true: Any, y_pred: Any, k: int = 5) -> torch.Tensor:
-    """1.0 where class ``y_true`` is among the ``k`` best scores of ``y_pred``."""
+    """1.0 where class ``y_true`` is among the ``k`` best scores of ``y_pred``.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([1, 2])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> metrics.sparse_top_k_categorical_accuracy(y_true, y_pred, k=2)  # one value per sample
+    tensor([1., 1.])
+    """
     return sparse_top_k_categorical_matches(y_true, y_pred, k)
 
 

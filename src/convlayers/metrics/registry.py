@@ -42,14 +42,24 @@ for _name, _fn in functions.NAMED.items():
 
 
 def serialize(metric: Any) -> dict[str, Any] | None:
-    """The tf-keras config dict of a metric object (or of a named function)."""
+    """The tf-keras config dict of a metric object (or of a named function).
+
+    >>> from convlayers import metrics
+    >>> metrics.serialize(metrics.AUC(num_thresholds=50))['config']['num_thresholds']
+    50
+    """
     return _REGISTRY.serialize(metric, base.Metric)
 
 
 def deserialize(
     config: str | Mapping[str, Any], custom_objects: Mapping[str, Any] | None = None
 ) -> Any:
-    """The metric object or function a name or config dict describes."""
+    """The metric object or function a name or config dict describes.
+
+    >>> from convlayers import metrics
+    >>> type(metrics.deserialize({'class_name': 'Recall', 'config': {'thresholds': 0.3}})).__name__
+    'Recall'
+    """
     check_known(_REGISTRY, config, custom_objects, "metric", "metric")
     found, inner = _REGISTRY.parse(config, custom_objects)
     if found is base.MeanMetricWrapper and inner is not None and "fn" in inner:
@@ -60,7 +70,12 @@ def deserialize(
 
 
 def get(identifier: Any) -> Any:
-    """A metric object or function from a name, a config dict or a callable (as is)."""
+    """A metric object or function from a name, a config dict or a callable (as is).
+
+    >>> from convlayers import metrics
+    >>> metrics.get('mse') is metrics.mean_squared_error, type(metrics.get('AUC')).__name__
+    (True, 'AUC')
+    """
     if isinstance(identifier, str | Mapping):
         return deserialize(identifier)
     if callable(identifier):

@@ -54,14 +54,40 @@ def _cosine_similarity(y_true: Any, y_pred: Any, axis: int = -1) -> torch.Tensor
 
 
 class Accuracy(MeanMetricWrapper):
-    """How often ``y_pred`` equals ``y_true`` exactly."""
+    """How often ``y_pred`` equals ``y_true`` exactly.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[1], [2], [3], [4]])
+    >>> y_pred = torch.tensor([[0], [2], [3], [4]])
+    >>> metric = metrics.Accuracy()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.7500)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.6000)
+    """
 
     def __init__(self, name: str = "accuracy", dtype: Any = None) -> None:
         super().__init__(functions.accuracy, name, dtype=dtype)
 
 
 class BinaryAccuracy(MeanMetricWrapper):
-    """How often ``y_pred > threshold`` matches the 0/1 label."""
+    """How often ``y_pred > threshold`` matches the 0/1 label.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
+    >>> y_pred = torch.tensor([[0.2], [0.7], [0.4], [0.9]])
+    >>> metric = metrics.BinaryAccuracy()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.5000)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.6000)
+    """
 
     def __init__(
         self,
@@ -73,98 +99,280 @@ class BinaryAccuracy(MeanMetricWrapper):
 
 
 class CategoricalAccuracy(MeanMetricWrapper):
-    """How often ``argmax(y_pred)`` matches ``argmax(y_true)`` (one-hot labels)."""
+    """How often ``argmax(y_pred)`` matches ``argmax(y_true)`` (one-hot labels).
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> metric = metrics.CategoricalAccuracy()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.5000)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.6667)
+    """
 
     def __init__(self, name: str = "categorical_accuracy", dtype: Any = None) -> None:
         super().__init__(functions.categorical_accuracy, name, dtype=dtype)
 
 
 class SparseCategoricalAccuracy(MeanMetricWrapper):
-    """How often ``argmax(y_pred)`` matches the integer label."""
+    """How often ``argmax(y_pred)`` matches the integer label.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([1, 2])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> metric = metrics.SparseCategoricalAccuracy()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.5000)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.6667)
+    """
 
     def __init__(self, name: str = "sparse_categorical_accuracy", dtype: Any = None) -> None:
         super().__init__(functions.sparse_categorical_matches, name, dtype=dtype)
 
 
 class MeanSquaredError(MeanMetricWrapper):
-    """The mean of squared errors."""
+    """The mean of squared errors.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0, 1.0], [0.0, 0.0]])
+    >>> y_pred = torch.tensor([[1.0, 1.0], [1.0, 0.0]])
+    >>> metric = metrics.MeanSquaredError()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.5000)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.5000)
+    """
 
     def __init__(self, name: str = "mean_squared_error", dtype: Any = None) -> None:
         super().__init__(loss_fns.mean_squared_error, name, dtype=dtype)
 
 
 class MeanAbsoluteError(MeanMetricWrapper):
-    """The mean of absolute errors."""
+    """The mean of absolute errors.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0, 1.0], [0.0, 0.0]])
+    >>> y_pred = torch.tensor([[1.0, 1.0], [1.0, 0.0]])
+    >>> metric = metrics.MeanAbsoluteError()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.5000)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.5000)
+    """
 
     def __init__(self, name: str = "mean_absolute_error", dtype: Any = None) -> None:
         super().__init__(loss_fns.mean_absolute_error, name, dtype=dtype)
 
 
 class MeanAbsolutePercentageError(MeanMetricWrapper):
-    """The mean absolute percentage error."""
+    """The mean absolute percentage error.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[1.0, 2.0], [4.0, 1.0]])
+    >>> y_pred = torch.tensor([[1.0, 1.0], [2.0, 2.0]])
+    >>> metric = metrics.MeanAbsolutePercentageError()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(50.)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(41.6667)
+    """
 
     def __init__(self, name: str = "mean_absolute_percentage_error", dtype: Any = None) -> None:
         super().__init__(loss_fns.mean_absolute_percentage_error, name, dtype=dtype)
 
 
 class MeanSquaredLogarithmicError(MeanMetricWrapper):
-    """The mean squared logarithmic error."""
+    """The mean squared logarithmic error.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[1.0, 2.0], [4.0, 1.0]])
+    >>> y_pred = torch.tensor([[1.0, 1.0], [2.0, 2.0]])
+    >>> metric = metrics.MeanSquaredLogarithmicError()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.1474)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.1257)
+    """
 
     def __init__(self, name: str = "mean_squared_logarithmic_error", dtype: Any = None) -> None:
         super().__init__(loss_fns.mean_squared_logarithmic_error, name, dtype=dtype)
 
 
 class LogCoshError(MeanMetricWrapper):
-    """The mean of ``log(cosh(y_pred - y_true))``."""
+    """The mean of ``log(cosh(y_pred - y_true))``.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0, 1.0], [0.0, 0.0]])
+    >>> y_pred = torch.tensor([[1.0, 1.0], [1.0, 0.0]])
+    >>> metric = metrics.LogCoshError()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.2169)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.2169)
+    """
 
     def __init__(self, name: str = "logcosh", dtype: Any = None) -> None:
         super().__init__(loss_fns.log_cosh, name, dtype=dtype)
 
 
 class CosineSimilarity(MeanMetricWrapper):
-    """The mean cosine similarity along ``axis`` (1 for aligned vectors)."""
+    """The mean cosine similarity along ``axis`` (1 for aligned vectors).
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
+    >>> y_pred = torch.tensor([[0.6, 0.4], [0.4, 0.6]])
+    >>> metric = metrics.CosineSimilarity()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.5547)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.5547)
+    """
 
     def __init__(self, name: str = "cosine_similarity", dtype: Any = None, axis: int = -1) -> None:
         super().__init__(_cosine_similarity, name, dtype=dtype, axis=axis)
 
 
 class Hinge(MeanMetricWrapper):
-    """The mean hinge loss."""
+    """The mean hinge loss.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
+    >>> y_pred = torch.tensor([[0.6, 0.4], [0.4, 0.6]])
+    >>> metric = metrics.Hinge()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(1.1000)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(1.1000)
+    """
 
     def __init__(self, name: str = "hinge", dtype: Any = None) -> None:
         super().__init__(loss_fns.hinge, name, dtype=dtype)
 
 
 class SquaredHinge(MeanMetricWrapper):
-    """The mean squared hinge loss."""
+    """The mean squared hinge loss.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
+    >>> y_pred = torch.tensor([[0.6, 0.4], [0.4, 0.6]])
+    >>> metric = metrics.SquaredHinge()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(1.4600)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(1.4600)
+    """
 
     def __init__(self, name: str = "squared_hinge", dtype: Any = None) -> None:
         super().__init__(loss_fns.squared_hinge, name, dtype=dtype)
 
 
 class CategoricalHinge(MeanMetricWrapper):
-    """The mean categorical hinge loss."""
+    """The mean categorical hinge loss.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
+    >>> y_pred = torch.tensor([[0.6, 0.4], [0.4, 0.6]])
+    >>> metric = metrics.CategoricalHinge()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(1.2000)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(1.2000)
+    """
 
     def __init__(self, name: str = "categorical_hinge", dtype: Any = None) -> None:
         super().__init__(loss_fns.categorical_hinge, name, dtype=dtype)
 
 
 class Poisson(MeanMetricWrapper):
-    """The mean Poisson loss."""
+    """The mean Poisson loss.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[1.0, 2.0], [4.0, 1.0]])
+    >>> y_pred = torch.tensor([[1.0, 1.0], [2.0, 2.0]])
+    >>> metric = metrics.Poisson()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.6336)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.7557)
+    """
 
     def __init__(self, name: str = "poisson", dtype: Any = None) -> None:
         super().__init__(loss_fns.poisson, name, dtype=dtype)
 
 
 class KLDivergence(MeanMetricWrapper):
-    """The mean Kullback-Leibler divergence."""
+    """The mean Kullback-Leibler divergence.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> metric = metrics.KLDivergence()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(1.1769)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.8017)
+    """
 
     def __init__(self, name: str = "kullback_leibler_divergence", dtype: Any = None) -> None:
         super().__init__(loss_fns.kl_divergence, name, dtype=dtype)
 
 
 class BinaryCrossentropy(MeanMetricWrapper):
-    """The mean binary crossentropy."""
+    """The mean binary crossentropy.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
+    >>> y_pred = torch.tensor([[0.2], [0.7], [0.4], [0.9]])
+    >>> metric = metrics.BinaryCrossentropy()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.9497)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.8044)
+    """
 
     def __init__(
         self,
@@ -183,7 +391,20 @@ class BinaryCrossentropy(MeanMetricWrapper):
 
 
 class CategoricalCrossentropy(MeanMetricWrapper):
-    """The mean categorical crossentropy."""
+    """The mean categorical crossentropy.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> metric = metrics.CategoricalCrossentropy()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(1.1769)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.8017)
+    """
 
     def __init__(
         self,
@@ -204,7 +425,20 @@ class CategoricalCrossentropy(MeanMetricWrapper):
 
 
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
-    """The mean sparse categorical crossentropy (``ignore_class`` entries left out)."""
+    """The mean sparse categorical crossentropy (``ignore_class`` entries left out).
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([1, 2])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> metric = metrics.SparseCategoricalCrossentropy()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(1.1769)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.8017)
+    """
 
     def __init__(
         self,
@@ -225,7 +459,20 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
 
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):
-    """How often ``argmax(y_true)`` is among the ``k`` best scores."""
+    """How often ``argmax(y_true)`` is among the ``k`` best scores.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> metric = metrics.TopKCategoricalAccuracy(k=1)
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.5000)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.6667)
+    """
 
     def __init__(
         self, k: int = 5, name: str = "top_k_categorical_accuracy", dtype: Any = None
@@ -234,7 +481,20 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 
 
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
-    """How often the integer label is among the ``k`` best scores."""
+    """How often the integer label is among the ``k`` best scores.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([1, 2])
+    >>> y_pred = torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    >>> metric = metrics.SparseTopKCategoricalAccuracy(k=2)
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(1.)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(1.)
+    """
 
     def __init__(
         self, k: int = 5, name: str = "sparse_top_k_categorical_accuracy", dtype: Any = None
@@ -243,7 +503,20 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
 
 
 class RootMeanSquaredError(Mean):
-    """``sqrt`` of the (weighted) mean of squared errors over every value seen."""
+    """``sqrt`` of the (weighted) mean of squared errors over every value seen.
+
+    >>> import torch
+    >>> from convlayers import metrics
+    >>> y_true = torch.tensor([[0.0, 1.0], [0.0, 0.0]])
+    >>> y_pred = torch.tensor([[1.0, 1.0], [1.0, 0.0]])
+    >>> metric = metrics.RootMeanSquaredError()
+    >>> metric.update_state(y_true, y_pred)
+    >>> metric.result()
+    tensor(0.7071)
+    >>> metric.update_state(y_true[:1], y_pred[:1])  # accumulates over batches
+    >>> metric.result()
+    tensor(0.7071)
+    """
 
     def __init__(self, name: str = "root_mean_squared_error", dtype: Any = None) -> None:
         super().__init__(name, dtype=dtype)

@@ -46,8 +46,23 @@ __all__ = ["CUSTOM_BACKWARD_MIN_MACS", "local_conv", "local_matmul"]
 
 
 def _unfold(x: torch.Tensor, kernel: tuple[int, ...], strides: tuple[int, ...], cl: bool):
-    """Windows of ``x`` as a view ``(N, *O, C, *K)`` (channels_last) or ``(N, C, *O, *K)``."""
+    """Windows of ``x`` as a view ``(N, *O, C, *K)`` (channels_last) or ``(N, C, *O, *K)``.
+
+    Under ``torch.compile`` a 2-D window view is one ``as_strided``: inductor's code for the
+    backward of two ``unfold`` calls on one tensor corrupts the heap in torch 2.13
+    (benchmarks/NOTES_compile.md).
+    """
     first = 1 if cl else 2
+    if len(kernel) > 1 and torch.compiler.is_compiling():
+        rank = len(kernel)
+        spatial = range(first, first + rank)
+        out = [(x.shape[a] - k) // s + 1 for a, k, s in zip(spatial, kernel, strides)]
+        steps = [x.stride(a) * s for a, s in zip(spatial, strides)]
+        taps = [x.stride(a) for a in spatial]
+        c = x.dim() - 1 if cl else 1
+        shape = [x.shape[0], *out, x.shape[c]] if cl else [x.shape[0], x.shape[c], *out]
+        stride = [x.stride(0), *steps, x.stride(c)] if cl else [x.stride(0), x.stride(c), *steps]
+        return torch.as_strided(x, (*shape, *kernel), (*stride, *taps))  # x's own offset
     for d, (k, s) in enumerate(zip(kernel, strides)):
         x = x.unfold(first + d, k, s)
     return x

@@ -44,8 +44,18 @@ class Adagrad(Optimizer):
         learning_rate: a float, a schedule or a callable. Defaults to 0.001.
         initial_accumulator_value: starting value of the accumulators. Defaults to 0.1.
         epsilon: added to the accumulator inside the square root. Defaults to 1e-7.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.Adagrad(learning_rate=0.1)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.9155, -1.9155])
     """
 
     _config_keys = ("initial_accumulator_value", "epsilon")
@@ -89,8 +99,18 @@ class Adadelta(Optimizer):
         learning_rate: a float, a schedule or a callable. Defaults to 0.001.
         rho: decay of the accumulated squares. Defaults to 0.95.
         epsilon: added inside the square roots. Defaults to 1e-7.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.Adadelta(learning_rate=1.0)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.9986, -1.9986])
     """
 
     _config_keys = ("rho", "epsilon")

@@ -84,8 +84,18 @@ class Adam(_AdamBase):
         adaptive_epsilon: scale epsilon by ``sqrt(1 - beta_2 ** t)``. Defaults to False.
             (tf-keras leaves it out of ``get_config``; ours lists it when True.)
         amsgrad: use the AMSGrad variant. Defaults to False.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.Adam(learning_rate=0.1)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.9000, -1.9000])
     """
 
     adaptive_epsilon = GroupValue()
@@ -123,9 +133,22 @@ class AdamW(_AdamBase):
     Args:
         learning_rate: a float, a schedule or a callable. Defaults to 0.001.
         weight_decay: required (not None). Defaults to 0.004.
-        beta_1, beta_2, epsilon, amsgrad: as :class:`Adam`.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``.
+        beta_1: as in :class:`Adam`.
+        beta_2: as in :class:`Adam`.
+        epsilon: as in :class:`Adam`.
+        amsgrad: as in :class:`Adam`.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.AdamW(learning_rate=0.1, weight_decay=0.5)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.8500, -1.8000])
     """
 
     def __init__(

@@ -29,7 +29,17 @@ __all__ = ["Adamax"]
 
 class Adamax(MomentOptimizer):
     """Adamax (Adam with the infinity norm); tf-keras' arguments and defaults (see
-    :class:`~convlayers.optimizers.moments.MomentOptimizer`)."""
+    :class:`~convlayers.optimizers.moments.MomentOptimizer`).
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.Adamax(learning_rate=0.1)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.9000, -1.9000])
+    """
 
     _keras_name = "Adamax"
 

@@ -66,6 +66,18 @@ class Optimizer(LearningRateMixin, torch.optim.Optimizer):
     ``[(name, initial value)]``) and ``_update_step(group, params, grads, slots, lr, r)``,
     which updates ``params`` in place (``lr``: the learning rate as the step uses it,
     ``r``: rounds a scalar to the weights' precision, see ``precision.rounder``).
+
+    >>> import torch, convlayers
+    >>> model = torch.nn.Linear(3, 1)
+    >>> opt = convlayers.optimizers.RMSprop(model.parameters(), lr=0.01)  # torch style
+    >>> opt.param_groups[0]['rho'], opt.get_config()['name']
+    (0.9, 'RMSprop')
+    >>> scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    >>> model(torch.ones(2, 3)).sum().backward()
+    >>> opt.step()
+    >>> scheduler.step()
+    >>> float(opt.learning_rate), int(opt.iterations)
+    (0.004999999888241291, 1)
     """
 
     _config_keys: ClassVar[tuple[str, ...]] = ()

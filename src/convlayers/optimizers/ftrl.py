@@ -49,11 +49,22 @@ class Ftrl(Optimizer):
         learning_rate: a float, a schedule or a callable. Defaults to 0.001.
         learning_rate_power: <= 0; the accumulator's power is its negative. Defaults to -0.5.
         initial_accumulator_value: >= 0. Defaults to 0.1.
-        l1_regularization_strength, l2_regularization_strength,
-        l2_shrinkage_regularization_strength: >= 0. Default to 0.
+        l1_regularization_strength: >= 0. Defaults to 0.
+        l2_regularization_strength: >= 0. Defaults to 0.
+        l2_shrinkage_regularization_strength: >= 0. Defaults to 0.
         beta: added as ``beta / (2 * lr)`` to the L2 strength. Defaults to 0.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.Ftrl(learning_rate=0.1, l1_regularization_strength=0.01)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.3793, -0.8447])
     """
 
     _config_keys = (

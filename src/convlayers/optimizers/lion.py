@@ -35,8 +35,18 @@ class Lion(Optimizer):
         learning_rate: a float, a schedule or a callable. Defaults to 0.0001.
         beta_1: interpolation of the update direction, in (0, 1]. Defaults to 0.9.
         beta_2: decay of the momentum. Defaults to 0.99.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.Lion(learning_rate=0.1)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.9000, -1.9000])
     """
 
     _config_keys = ("beta_1", "beta_2")

@@ -32,7 +32,17 @@ __all__ = ["Nadam"]
 
 class Nadam(MomentOptimizer):
     """Nadam (Adam with Nesterov momentum); tf-keras' arguments and defaults (see
-    :class:`~convlayers.optimizers.moments.MomentOptimizer`)."""
+    :class:`~convlayers.optimizers.moments.MomentOptimizer`).
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.Nadam(learning_rate=0.1)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.8937, -1.8937])
+    """
 
     _keras_name = "Nadam"
     _u_product = 1.0  # u_1 * ... * u_t after t steps (an instance value once stepped)

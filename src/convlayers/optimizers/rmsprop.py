@@ -41,9 +41,19 @@ class RMSprop(Optimizer):
         momentum: momentum of the increments (0: none). Defaults to 0.
         epsilon: added to the variance inside the square root. Defaults to 1e-7.
         centered: normalise by the gradient's estimated variance. Defaults to False.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``. ``ema_overwrite_frequency`` defaults to 100 here, as in
-        tf-keras.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
+    ``ema_overwrite_frequency`` defaults to 100 here, as in tf-keras.
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.RMSprop(learning_rate=0.1)
+    >>> opt.build([w])
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.6838, -1.6838])
     """
 
     _config_keys = ("rho", "momentum", "epsilon", "centered")

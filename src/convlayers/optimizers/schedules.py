@@ -62,7 +62,18 @@ def _step(step: Any) -> float:
 
 
 class LearningRateSchedule:
-    """Base class: subclasses define ``__call__(step) -> float`` and ``get_config()``."""
+    """Base class: subclasses define ``__call__(step) -> float`` and ``get_config()``.
+
+    >>> import convlayers
+    >>> class Halving(convlayers.optimizers.schedules.LearningRateSchedule):
+    ...     def __call__(self, step):
+    ...         return 0.1 * 0.5 ** (step // 10)
+    ...     def get_config(self):
+    ...         return {}
+    >>> opt = convlayers.optimizers.SGD(Halving())
+    >>> Halving()(25), float(opt.learning_rate)
+    (0.025, 0.10000000149011612)
+    """
 
     def __call__(self, step: Any) -> float:
         raise NotImplementedError(
@@ -119,7 +130,16 @@ class _TimeDecay(LearningRateSchedule):
 
 class ExponentialDecay(_TimeDecay):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (the exponent
-    floored when ``staircase``)."""
+    floored when ``staircase``).
+
+    >>> from convlayers.optimizers import schedules
+    >>> schedule = schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
+    >>> [round(schedule(step), 6) for step in (0, 10, 15)]
+    [0.1, 0.05, 0.035355]
+    >>> staircase = schedules.ExponentialDecay(0.1, 10, 0.5, staircase=True)
+    >>> round(staircase(15), 6)
+    0.05
+    """
 
     def __call__(self, step: Any) -> float:
         power = _r(_r(self.decay_rate) ** self._p(step))
@@ -129,7 +149,13 @@ class ExponentialDecay(_TimeDecay):
 class PiecewiseConstantDecay(LearningRateSchedule):
     """``values[0]`` up to and including step ``boundaries[0]``, ``values[i]`` for
     ``boundaries[i-1] < step <= boundaries[i]``, ``values[-1]`` after the last boundary.
-    Boundaries are cast to integers (truncated) as tf-keras casts them to the step's type."""
+    Boundaries are cast to integers (truncated) as tf-keras casts them to the step's type.
+
+    >>> from convlayers.optimizers import schedules
+    >>> schedule = schedules.PiecewiseConstantDecay([100, 200], [1.0, 0.5, 0.1])
+    >>> [schedule(step) for step in (0, 100, 101, 500)]
+    [1.0, 1.0, 0.5, 0.10000000149011612]
+    """
 
     def __init__(
         self, boundaries: Sequence[float], values: Sequence[float], name: str | None = None
@@ -161,7 +187,13 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
 class PolynomialDecay(LearningRateSchedule):
     """``(initial - end) * (1 - step / decay_steps) ** power + end``, the step capped at
-    ``decay_steps``, or with ``cycle`` the decay restarted at every multiple of it."""
+    ``decay_steps``, or with ``cycle`` the decay restarted at every multiple of it.
+
+    >>> from convlayers.optimizers import schedules
+    >>> schedule = schedules.PolynomialDecay(0.1, decay_steps=100, end_learning_rate=0.01)
+    >>> [round(schedule(step), 6) for step in (0, 50, 100, 200)]
+    [0.1, 0.055, 0.01, 0.01]
+    """
 
     def __init__(
         self,
@@ -205,7 +237,13 @@ class PolynomialDecay(LearningRateSchedule):
 
 class InverseTimeDecay(_TimeDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)`` (the ratio
-    floored when ``staircase``)."""
+    floored when ``staircase``).
+
+    >>> from convlayers.optimizers import schedules
+    >>> schedule = schedules.InverseTimeDecay(0.1, decay_steps=10, decay_rate=1.0)
+    >>> [round(schedule(step), 6) for step in (0, 10, 30)]
+    [0.1, 0.05, 0.025]
+    """
 
     def __call__(self, step: Any) -> float:
         denominator = _r(1 + _r(_r(self.decay_rate) * self._p(step)))
@@ -220,7 +258,13 @@ def _cosine(fraction: float, scale: float = 0.5) -> float:
 class CosineDecay(LearningRateSchedule):
     """Cosine decay from ``initial_learning_rate`` (or, after a linear warmup of
     ``warmup_steps`` to ``warmup_target``, from ``warmup_target``) down to ``alpha`` times
-    it over ``decay_steps``; constant afterwards."""
+    it over ``decay_steps``; constant afterwards.
+
+    >>> from convlayers.optimizers import schedules
+    >>> schedule = schedules.CosineDecay(0.1, decay_steps=100)
+    >>> [round(schedule(step), 6) for step in (0, 50, 100)]
+    [0.1, 0.05, 0.0]
+    """
 
     def __init__(
         self,
@@ -271,7 +315,13 @@ class CosineDecay(LearningRateSchedule):
 class CosineDecayRestarts(LearningRateSchedule):
     """Cosine decay with warm restarts (SGDR): periods of ``first_decay_steps`` times
     ``t_mul ** i``, each starting at ``initial_learning_rate * m_mul ** i`` and decaying
-    to ``alpha`` times that."""
+    to ``alpha`` times that.
+
+    >>> from convlayers.optimizers import schedules
+    >>> schedule = schedules.CosineDecayRestarts(0.1, first_decay_steps=10)
+    >>> [round(schedule(step), 6) for step in (0, 5, 10, 20)]
+    [0.1, 0.05, 0.1, 0.05]
+    """
 
     def __init__(
         self,
@@ -332,7 +382,12 @@ for _cls in (
 def serialize(schedule: LearningRateSchedule) -> dict[str, Any]:
     """tf-keras' dict of a schedule: ``{"module": "keras.optimizers.schedules",
     "class_name": ..., "config": ..., "registered_name": None}`` (a user's subclass
-    gets the custom-object form)."""
+    gets the custom-object form).
+
+    >>> from convlayers.optimizers import schedules
+    >>> schedules.serialize(schedules.ExponentialDecay(0.1, 10, 0.5))['class_name']
+    'ExponentialDecay'
+    """
     if type(schedule).__module__ == __name__:
         return serialize_object(schedule, _MODULE)
     return serialize_custom(schedule, "schedule")
@@ -342,5 +397,11 @@ def deserialize(
     config: Mapping[str, Any] | str, custom_objects: Mapping[str, Any] | None = None
 ) -> LearningRateSchedule:
     """The schedule a ``serialize()`` dict (or the legacy ``{"class_name", "config"}``
-    form) describes; ``custom_objects`` maps class names to user classes."""
+    form) describes; ``custom_objects`` maps class names to user classes.
+
+    >>> from convlayers.optimizers import schedules
+    >>> config = schedules.serialize(schedules.PiecewiseConstantDecay([10], [1.0, 0.1]))
+    >>> schedules.deserialize(config)(20)
+    0.10000000149011612
+    """
     return _REGISTRY.deserialize(config, custom_objects)

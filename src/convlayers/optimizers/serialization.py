@@ -43,7 +43,13 @@ _CLASSES.update(
 
 
 def serialize(optimizer: Optimizer | None) -> dict[str, Any] | None:
-    """tf-keras' dict of an optimizer (None for None)."""
+    """tf-keras' dict of an optimizer (None for None).
+
+    >>> import convlayers
+    >>> config = convlayers.optimizers.serialize(convlayers.optimizers.SGD(0.5))
+    >>> config['class_name'], config['config']['learning_rate']
+    ('SGD', 0.5)
+    """
     if optimizer is None:
         return None
     if type(optimizer) in _CLASSES.values():
@@ -64,7 +70,14 @@ def deserialize(
     """The optimizer a ``serialize()`` dict (or ``{"class_name": ..., "config": ...}``)
     describes; built-in names in any case, ``custom_objects`` for user classes. A config of
     a legacy optimizer (``is_legacy_optimizer`` missing or True, as Keras 2 files hold)
-    gives the optimizer of the same name here; its ``decay`` must be 0."""
+    gives the optimizer of the same name here; its ``decay`` must be 0.
+
+    >>> import convlayers
+    >>> config = {'class_name': 'Adam', 'config': {'learning_rate': 0.01}}
+    >>> opt = convlayers.optimizers.deserialize(config)
+    >>> type(opt).__name__, round(float(opt.learning_rate), 6)
+    ('Adam', 0.01)
+    """
     if not isinstance(config, Mapping) or not isinstance(config.get("class_name"), str):
         raise type_error("optimizer", "a dict with a 'class_name' and a 'config'", config)
     name, inner = config["class_name"], dict(config.get("config") or {})
@@ -90,7 +103,14 @@ def deserialize(
 
 
 def get(identifier: Any) -> torch.optim.Optimizer:
-    """An optimizer from an instance (returned as is), a name or a config dict."""
+    """An optimizer from an instance (returned as is), a name or a config dict.
+
+    >>> import convlayers
+    >>> type(convlayers.optimizers.get('rmsprop')).__name__
+    'RMSprop'
+    >>> convlayers.optimizers.get({'class_name': 'SGD', 'config': {'momentum': 0.9}}).momentum
+    0.9
+    """
     if isinstance(identifier, torch.optim.Optimizer):
         return identifier
     if isinstance(identifier, Mapping):

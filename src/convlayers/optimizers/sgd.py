@@ -39,8 +39,18 @@ class SGD(Optimizer):
             returning a float (called once). Defaults to 0.01.
         momentum: float in [0, 1]. Defaults to 0.
         nesterov: whether to use Nesterov momentum. Defaults to False.
-        name, and the common keyword arguments (``weight_decay``, ``clipnorm``, ...): see
-        ``convlayers.optimizers``.
+
+    ``name`` and the common keyword arguments (``weight_decay``, ``clipnorm``, ...) are
+    described in ``convlayers.optimizers``.
+
+    >>> import torch, convlayers
+    >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    >>> opt = convlayers.optimizers.SGD(learning_rate=0.1, momentum=0.9)
+    >>> opt.build([w])  # or convlayers.optimizers.SGD([w], ...), torch style
+    >>> w.grad = torch.tensor([0.5, -0.5])
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.9500, -1.9500])
     """
 
     _config_keys = ("momentum", "nesterov")

@@ -10,7 +10,7 @@ on any error nothing half-built escapes.
 >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
 >>> save_model(model, path)
 >>> x = np.ones((1, 8, 1), "float32")
->>> bool(np.array_equal(load_model(path).predict(x), model.predict(x)))
+>>> bool(np.array_equal(load_model(path).predict(x, verbose=0), model.predict(x, verbose=0)))
 True
 """
 
@@ -62,6 +62,15 @@ def load_weights(
     of by position; ``skip_mismatch`` then skips, with a warning, layers whose weight count
     or weight shapes differ. Otherwise any mismatch raises a ValueError naming the layer,
     the weight and both shapes, and no weight of ``model`` changes.
+
+    >>> import os, tempfile, numpy as np, convlayers
+    >>> model = convlayers.Sequential([convlayers.Dense(2, input_shape=(3,))])
+    >>> path = os.path.join(tempfile.mkdtemp(), 'model.weights.h5')
+    >>> model.save_weights(path)
+    >>> twin = convlayers.Sequential([convlayers.Dense(2, input_shape=(3,))])
+    >>> convlayers.saving.load_weights(twin, path)  # or twin.load_weights(path)
+    >>> all(np.array_equal(a, b) for a, b in zip(twin.get_weights(), model.get_weights()))
+    True
     """
     content = read_file(filepath)
     if skip_mismatch and not by_name and isinstance(content.weights, LegacyWeights):
@@ -81,6 +90,15 @@ def load_model(
 
     ``custom_objects`` maps class names to your own layer classes (or use
     ``register_keras_serializable``); nothing named in a file is ever imported.
+
+    >>> import os, tempfile, convlayers
+    >>> model = convlayers.Sequential([convlayers.LocallyConnected1D(2, 3, input_shape=(9, 3))])
+    >>> model.compile('adam', 'mse')
+    >>> path = os.path.join(tempfile.mkdtemp(), 'model.h5')
+    >>> model.save(path)
+    >>> again = load_model(path)  # the class, config, weights and compile settings
+    >>> again.output_shape, type(again.layers[0]).__name__, type(again.optimizer).__name__
+    ((None, 7, 2), 'LocallyConnected1D', 'Adam')
     """
     content = read_file(filepath)
     if content.config is None:
@@ -115,13 +133,31 @@ def _write_by_suffix(model: Any, filepath: Any, overwrite: bool, writers: dict, 
 
 def save_model(model: Any, filepath: Any, overwrite: bool = True) -> None:
     """Save ``model`` (config, weights, compile names) as ``.keras`` or ``.h5`` by suffix,
-    in the formats tf-keras 2.21 reads."""
+    in the formats tf-keras 2.21 reads.
+
+    >>> import os, tempfile, convlayers
+    >>> model = convlayers.Sequential([convlayers.Dense(2, input_shape=(3,))])
+    >>> folder = tempfile.mkdtemp()
+    >>> convlayers.saving.save_model(model, os.path.join(folder, 'model.h5'))
+    >>> model.save(os.path.join(folder, 'model.keras'))  # the method form
+    >>> sorted(os.listdir(folder))
+    ['model.h5', 'model.keras']
+    """
     writers = {(".keras",): write_keras, _H5: write_h5_model}
     _write_by_suffix(model, filepath, overwrite, writers, "save a model")
 
 
 def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:
     """Save the weights of ``model``: ``.weights.h5`` as a Keras variable store, other
-    ``.h5`` names as tf-keras' legacy weights file."""
+    ``.h5`` names as tf-keras' legacy weights file.
+
+    >>> import os, tempfile, convlayers
+    >>> model = convlayers.Sequential([convlayers.Dense(2, input_shape=(3,))])
+    >>> folder = tempfile.mkdtemp()
+    >>> convlayers.saving.save_weights(model, os.path.join(folder, 'a.weights.h5'))  # Keras 3 form
+    >>> model.save_weights(os.path.join(folder, 'b.h5'))  # tf-keras' legacy form
+    >>> sorted(os.listdir(folder))
+    ['a.weights.h5', 'b.h5']
+    """
     writers = {(".weights.h5",): write_weights_store, _H5: write_h5_weights}
     _write_by_suffix(model, filepath, overwrite, writers, "save weights")

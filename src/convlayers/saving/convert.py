@@ -84,7 +84,17 @@ def _quiet_exporter() -> Iterator[None]:
 def export_onnx(model: Any, path: str, batch_size: int = 1) -> float:
     """Write ``model`` as ONNX (fixed batch size ``batch_size``), run it in ONNX Runtime on
     random inputs and return the largest absolute difference from ``model.predict``
-    (ValueError beyond ``ONNX_ATOL + ONNX_RTOL * |predict|``)."""
+    (ValueError beyond ``ONNX_ATOL + ONNX_RTOL * |predict|``).
+
+    >>> import os, tempfile, convlayers
+    >>> model = convlayers.Sequential([convlayers.Conv1D(2, 3, input_shape=(8, 1))])
+    >>> path = os.path.join(tempfile.mkdtemp(), 'model.onnx')
+    >>> error = export_onnx(model, path, batch_size=4)  # the largest |onnx - predict|
+    <BLANKLINE>
+    1/1 [==============================] - ...
+    >>> error < 1e-5, os.path.exists(path)
+    (True, True)
+    """
     onnxruntime = _onnx_modules()
     inputs = _example_inputs(model, batch_size)
     input_names = [t._keras_history.layer.name for t in model.inputs]
@@ -105,7 +115,7 @@ def export_onnx(model: Any, path: str, batch_size: int = 1) -> float:
     session = onnxruntime.InferenceSession(path)
     feed = {i.name: x.numpy() for i, x in zip(session.get_inputs(), inputs)}
     got = session.run(None, feed)
-    expected = model.predict(inputs[0] if len(inputs) == 1 else inputs)
+    expected = model.predict(inputs[0] if len(inputs) == 1 else inputs, verbose=0)
     expected = expected if isinstance(expected, list) else [expected]
     error = max(float(np.max(np.abs(g - e))) for g, e in zip(got, expected))
     if not all(np.allclose(g, e, rtol=ONNX_RTOL, atol=ONNX_ATOL) for g, e in zip(got, expected)):
@@ -135,7 +145,17 @@ def convert(
     """Read the Keras model file ``source`` and write ``target``, by its suffix: ``.pt``
     (a torch ``state_dict`` for the model ``load_model(source)`` rebuilds), ``.onnx``
     (checked with onnxruntime) or ``.keras``/``.h5``. ``log`` gets one progress line;
-    the one-line summary is returned."""
+    the one-line summary is returned.
+
+    >>> import os, tempfile, convlayers
+    >>> folder = tempfile.mkdtemp()
+    >>> model = convlayers.Sequential([convlayers.Dense(2, input_shape=(3,))], name='m')
+    >>> model.save(os.path.join(folder, 'm.h5'))
+    >>> summary = convert(os.path.join(folder, 'm.h5'), os.path.join(folder, 'm.keras'),
+    ...                   log=lambda line: None)
+    >>> summary.endswith("m.keras (Keras .keras file)."), sorted(os.listdir(folder))
+    (True, ['m.h5', 'm.keras'])
+    """
     source, target = os.fspath(source), os.fspath(target)
     lowered = target.lower()
     if not lowered.endswith((*_TORCH_SUFFIXES, ".onnx", *_KERAS_SUFFIXES)):

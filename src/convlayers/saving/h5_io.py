@@ -44,7 +44,19 @@ HEADER_LIMIT = 64512
 
 class FileError(ValueError):
     """A Keras file that cannot be read: damaged, of the wrong kind, or with content
-    this package refuses (it is a ``ValueError``)."""
+    this package refuses (it is a ``ValueError``).
+
+    >>> import os, tempfile, convlayers
+    >>> path = os.path.join(tempfile.mkdtemp(), 'broken.h5')
+    >>> with open(path, 'wb') as f:
+    ...     _ = f.write(b'not an HDF5 file')
+    >>> try:
+    ...     convlayers.load_model(path)
+    ... except convlayers.saving.FileError as error:
+    ...     print(isinstance(error, ValueError), str(error)[len(path) :])
+    True  is neither an HDF5 file (.h5, .weights.h5) nor a .keras zip file: it starts
+    with b'not an H'.
+    """
 
 
 def require_h5py() -> ModuleType:

@@ -42,7 +42,12 @@ __all__ = [
 
 
 class GraphKeys:
-    """The standard collection names of TF1."""
+    """The standard collection names of TF1.
+
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.GraphKeys.TRAINABLE_VARIABLES, tf.GraphKeys.REGULARIZATION_LOSSES
+    ('trainable_variables', 'regularization_losses')
+    """
 
     GLOBAL_VARIABLES = "variables"
     LOCAL_VARIABLES = "local_variables"
@@ -87,7 +92,18 @@ class _ScopeState:
 
 
 class Graph:
-    """Variables by full name, partitioned variables, collections and scope state."""
+    """Variables by full name, partitioned variables, collections and scope state.
+
+    >>> from convlayers.compat import v1 as tf
+    >>> graph = tf.Graph()
+    >>> with graph.as_default():
+    ...     v = tf.get_variable('w', (2,))
+    ...     inside = tf.get_default_graph() is graph
+    >>> [u.name for u in graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)], inside
+    (['w:0'], True)
+    >>> tf.get_default_graph() is graph
+    False
+    """
 
     def __init__(self) -> None:
         self.variables: dict[str, Any] = {}
@@ -139,13 +155,31 @@ _default = [Graph()]
 
 
 def get_default_graph() -> Graph:
-    """The graph in use: the innermost ``Graph.as_default()``, else the global default."""
+    """The graph in use: the innermost ``Graph.as_default()``, else the global default.
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> graph = tf.get_default_graph()
+    >>> v = tf.get_variable('w', (2,))
+    >>> [u.name for u in graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)]
+    ['w:0']
+    """
     return _stack.graphs[-1] if _stack.graphs else _default[0]
 
 
 def reset_default_graph() -> None:
     """Forget every variable, collection and scope of the default graph, and restart the
-    default layer names (``conv1d``, ``conv1d_1``, ...)."""
+    default layer names (``conv1d``, ``conv1d_1``, ...).
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> v = tf.get_variable('w', (2,))
+    >>> tf.reset_default_graph()
+    >>> tf.global_variables()
+    []
+    """
     if _stack.graphs:
         raise AssertionError(
             "Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared "
@@ -156,31 +190,85 @@ def reset_default_graph() -> None:
 
 
 def get_collection(key: str, scope: str | None = None) -> list[Any]:
-    """``get_default_graph().get_collection(key, scope)``."""
+    """``get_default_graph().get_collection(key, scope)``.
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> with tf.variable_scope('a'):
+    ...     u = tf.get_variable('w', (2,))
+    >>> with tf.variable_scope('b'):
+    ...     v = tf.get_variable('w', (2,))
+    >>> [x.name for x in tf.get_collection(tf.GraphKeys.GLOBAL_VARIABLES, scope='b')]
+    ['b/w:0']
+    """
     return get_default_graph().get_collection(key, scope)
 
 
 def get_collection_ref(key: str) -> list[Any]:
-    """``get_default_graph().get_collection_ref(key)``."""
+    """``get_default_graph().get_collection_ref(key)``.
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> ref = tf.get_collection_ref('my_tensors')
+    >>> ref.append(torch.ones(2))
+    >>> len(tf.get_collection('my_tensors'))
+    1
+    """
     return get_default_graph().get_collection_ref(key)
 
 
 def add_to_collection(name: str, value: Any) -> None:
-    """Append ``value`` to the collection ``name``."""
+    """Append ``value`` to the collection ``name``.
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> tf.add_to_collection('checkpoints', torch.zeros(3))
+    >>> len(tf.get_collection('checkpoints'))
+    1
+    """
     get_default_graph().add_to_collection(name, value)
 
 
 def add_to_collections(names: Any, value: Any) -> None:
-    """Append ``value`` to each collection in ``names`` (a name or a list of names)."""
+    """Append ``value`` to each collection in ``names`` (a name or a list of names).
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> tf.add_to_collections(['a', 'b'], torch.zeros(3))
+    >>> len(tf.get_collection('a')), len(tf.get_collection('b'))
+    (1, 1)
+    """
     for name in [names] if isinstance(names, str) else names:
         add_to_collection(name, value)
 
 
 def global_variables(scope: str | None = None) -> list[Any]:
-    """Every variable (each shard of a partitioned one), in creation order."""
+    """Every variable (each shard of a partitioned one), in creation order.
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> v = tf.get_variable('w', (2,))
+    >>> u = tf.get_variable('step', (), trainable=False)
+    >>> [x.name for x in tf.global_variables()]
+    ['w:0', 'step:0']
+    """
     return get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
 
 
 def trainable_variables(scope: str | None = None) -> list[Any]:
-    """The trainable variables, in creation order."""
+    """The trainable variables, in creation order.
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> v = tf.get_variable('w', (2,))
+    >>> u = tf.get_variable('step', (), trainable=False)
+    >>> [x.name for x in tf.trainable_variables()]
+    ['w:0']
+    """
     return get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)

@@ -150,6 +150,15 @@ class Conv1D(_PlainConvV1, _keras.Conv1D):
 
     Shapes as ``convlayers.Conv1D``: input ``(N, L, C)`` ('channels_last') or
     ``(N, C, L)``; kernel ``(k, C, F)``; bias ``(F,)``.
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> layer = tf.layers.Conv1D(4, 3, name='conv')
+    >>> with tf.variable_scope('net'):
+    ...     y = layer(torch.ones(2, 10, 3))
+    >>> y.shape, [(v.name, tuple(v.shape)) for v in layer.weights]
+    (torch.Size([2, 8, 4]), [('net/conv/kernel:0', (3, 3, 4)), ('net/conv/bias:0', (4,))])
     """
 
 
@@ -158,6 +167,13 @@ class Conv2D(_PlainConvV1, _keras.Conv2D):
 
     Shapes as ``convlayers.Conv2D``: input ``(N, H, W, C)`` or ``(N, C, H, W)``; kernel
     ``(kh, kw, C, F)``; bias ``(F,)``.
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> y = tf.layers.Conv2D(4, (3, 2), strides=2, padding='same')(torch.ones(2, 9, 8, 3))
+    >>> y.shape, [tuple(v.shape) for v in tf.trainable_variables()]
+    (torch.Size([2, 5, 4, 4]), [(3, 2, 3, 4), (4,)])
     """
 
 
@@ -165,6 +181,15 @@ class SeparableConv1D(_SeparableConvV1, _keras.SeparableConv1D):
     """``tf.layers.SeparableConv1D``: ``convlayers.SeparableConv1D`` with TF1 defaults.
 
     Shapes: depthwise_kernel ``(k, C, dm)``; pointwise_kernel ``(1, C*dm, F)``; bias ``(F,)``.
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> layer = tf.layers.SeparableConv1D(8, 3, depth_multiplier=2)
+    >>> y = layer(torch.ones(2, 10, 3))
+    >>> y.shape, [(v.name, tuple(v.shape)) for v in layer.weights]
+    (torch.Size([2, 8, 8]), [('separable_conv1d/depthwise_kernel:0', (3, 3, 2)),
+     ('separable_conv1d/pointwise_kernel:0', (1, 6, 8)), ('separable_conv1d/bias:0', (8,))])
     """
 
 
@@ -173,12 +198,21 @@ class SeparableConv2D(_SeparableConvV1, _keras.SeparableConv2D):
 
     Shapes: depthwise_kernel ``(kh, kw, C, dm)``; pointwise_kernel ``(1, 1, C*dm, F)``;
     bias ``(F,)``.
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> layer = tf.layers.SeparableConv2D(8, 3, padding='same')
+    >>> y = layer(torch.ones(2, 6, 6, 3))
+    >>> y.shape, [tuple(v.shape) for v in layer.weights]
+    (torch.Size([2, 6, 6, 8]), [(3, 3, 3, 1), (1, 1, 3, 8), (8,)])
     """
 
 
-def _functional(cls: type, name: str) -> Callable[..., Any]:
+def _functional(cls: type, name: str, example: str) -> Callable[..., Any]:
     """TF1's function for ``cls``: ``fn(inputs, <cls arguments>, name=None, reuse=None)`` makes
-    a ``cls`` whose variable scope is ``name`` (shared when ``reuse``) and calls it."""
+    a ``cls`` whose variable scope is ``name`` (shared when ``reuse``) and calls it.
+    ``example`` ends its docstring (a doctest)."""
     init = inspect.signature(cls.__init__).parameters.values()
     positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
     signature = inspect.Signature(
@@ -201,12 +235,49 @@ def _functional(cls: type, name: str) -> Callable[..., Any]:
     function.__doc__ = (
         f"``tf.layers.{name}``: a ``{cls.__name__}`` in the variable scope ``name`` (its "
         f"variables shared with an earlier call of that name when ``reuse``), called on "
-        f"``inputs``. Arguments as ``{cls.__name__}``'s."
+        f"``inputs``. Arguments as ``{cls.__name__}``'s.\n\n{example}"
     )
     return function
 
 
-conv1d = _functional(Conv1D, "conv1d")
-conv2d = _functional(Conv2D, "conv2d")
-separable_conv1d = _functional(SeparableConv1D, "separable_conv1d")
-separable_conv2d = _functional(SeparableConv2D, "separable_conv2d")
+_EXAMPLE = """>>> import torch
+>>> from convlayers.compat import v1 as tf
+>>> tf.reset_default_graph()
+>>> y = tf.layers.{call}
+>>> y.shape, [(v.name, tuple(v.shape)) for v in tf.trainable_variables()]
+{result}
+"""
+conv1d = _functional(
+    Conv1D,
+    "conv1d",
+    _EXAMPLE.format(
+        call='conv1d(torch.ones(2, 10, 3), 4, 3, padding="same", name="c")',
+        result="(torch.Size([2, 10, 4]), [('c/kernel:0', (3, 3, 4)), ('c/bias:0', (4,))])",
+    ),
+)
+conv2d = _functional(
+    Conv2D,
+    "conv2d",
+    _EXAMPLE.format(
+        call='conv2d(torch.ones(2, 8, 8, 3), 4, 3, strides=2, name="c")',
+        result="(torch.Size([2, 3, 3, 4]), [('c/kernel:0', (3, 3, 3, 4)), ('c/bias:0', (4,))])",
+    ),
+)
+separable_conv1d = _functional(
+    SeparableConv1D,
+    "separable_conv1d",
+    _EXAMPLE.format(
+        call='separable_conv1d(torch.ones(2, 10, 3), 4, 3, use_bias=False, name="s")',
+        result="(torch.Size([2, 8, 4]), [('s/depthwise_kernel:0', (3, 3, 1)), "
+        "('s/pointwise_kernel:0', (1, 3, 4))])",
+    ),
+)
+separable_conv2d = _functional(
+    SeparableConv2D,
+    "separable_conv2d",
+    _EXAMPLE.format(
+        call='separable_conv2d(torch.ones(2, 6, 6, 3), 4, 3, use_bias=False, name="s")',
+        result="(torch.Size([2, 4, 4, 4]), [('s/depthwise_kernel:0', (3, 3, 3, 1)), "
+        "('s/pointwise_kernel:0', (1, 1, 3, 4))])",
+    ),
+)

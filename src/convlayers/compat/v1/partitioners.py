@@ -45,7 +45,12 @@ def _element_size(dtype: Any) -> int:
 
 
 def fixed_size_partitioner(num_shards: int, axis: int = 0) -> Partitioner:
-    """``num_shards`` shards along ``axis`` (fewer if the axis is shorter)."""
+    """``num_shards`` shards along ``axis`` (fewer if the axis is shorter).
+
+    >>> import torch
+    >>> fixed_size_partitioner(2, axis=1)(shape=(4, 5), dtype=torch.float32)
+    [1, 2]
+    """
 
     def partitioner(shape: Sequence[int], **unused: Any) -> list[int]:
         return fixed_size_partitions(tuple(shape), num_shards, axis)
@@ -61,7 +66,12 @@ def variable_axis_size_partitioner(
 ) -> Partitioner:
     """Shards along ``axis`` of at most ``max_shard_bytes`` each (whole slices, at least one
     slice per shard), at most ``max_shards`` of them. ``bytes_per_string_element`` is
-    accepted for TF1's signature (there are no string variables)."""
+    accepted for TF1's signature (there are no string variables).
+
+    >>> import torch
+    >>> variable_axis_size_partitioner(max_shard_bytes=40)(shape=(10, 4), dtype=torch.float32)
+    [5, 1]
+    """
     if max_shard_bytes < 1 or bytes_per_string_element < 1:
         raise ValueError(
             "Both max_shard_bytes and bytes_per_string_element must be positive. Currently, "
@@ -86,7 +96,13 @@ def min_max_variable_partitioner(
     bytes_per_string_element: int = 16,
 ) -> Partitioner:
     """Shards along ``axis`` of at least ``min_slice_size`` bytes, at most ``max_partitions``
-    of them. ``bytes_per_string_element`` is accepted for TF1's signature."""
+    of them. ``bytes_per_string_element`` is accepted for TF1's signature.
+
+    >>> import torch
+    >>> partitioner = min_max_variable_partitioner(max_partitions=8, min_slice_size=32)
+    >>> partitioner(shape=(10, 4), dtype=torch.float32)
+    [5, 1]
+    """
 
     def partitioner(shape: Sequence[int], dtype: Any) -> list[int]:
         return min_max_partitions(

@@ -42,7 +42,20 @@ def _refuse_unsupported(**given: Any) -> None:
 
 
 class VariableScope:
-    """A variable scope: its name and the defaults of the variables made inside it."""
+    """A variable scope: its name and the defaults of the variables made inside it.
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> with tf.variable_scope('outer', initializer=tf.zeros_initializer()) as scope:
+    ...     pass
+    >>> scope.name, scope.reuse
+    ('outer', False)
+    >>> with tf.variable_scope(scope):  # re-entered: its initializer again
+    ...     w = tf.get_variable('w', (2,))
+    >>> w.name, w.tolist()
+    ('outer/w:0', [0.0, 0.0])
+    """
 
     def __init__(
         self,
@@ -106,7 +119,17 @@ class VariableScope:
 
 
 def get_variable_scope() -> VariableScope:
-    """The current variable scope (the root scope, named '', outside any ``with``)."""
+    """The current variable scope (the root scope, named '', outside any ``with``).
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> with tf.variable_scope('a'):
+    ...     with tf.variable_scope('b'):
+    ...         name = tf.get_variable_scope().name
+    >>> name, tf.get_variable_scope().name
+    ('a/b', '')
+    """
     scopes = get_default_graph().scopes
     if scopes.current is None:
         scopes.current = VariableScope(False)
@@ -119,6 +142,20 @@ class variable_scope:
     ``values`` and ``use_resource`` are accepted and have no effect (there are no graphs
     to choose and every variable is a Parameter); ``auxiliary_name_scope`` likewise (there
     are no op name scopes). ``caching_device`` and ``custom_getter`` are refused.
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> with tf.variable_scope('outer'):
+    ...     with tf.variable_scope(None, default_name='block'):
+    ...         a = tf.get_variable('w', (1,))
+    ...     with tf.variable_scope(None, default_name='block'):
+    ...         b = tf.get_variable('w', (1,))
+    >>> a.name, b.name
+    ('outer/block/w:0', 'outer/block_1/w:0')
+    >>> with tf.variable_scope('outer', reuse=True):
+    ...     tf.get_variable('block/w') is a
+    True
     """
 
     def __init__(
@@ -255,6 +292,19 @@ def get_variable(
     come from the scope; an initializer defaults to glorot_uniform (zeros for integers);
     ``trainable`` defaults to True. ``validate_shape`` and ``use_resource`` have no effect;
     ``caching_device``, ``custom_getter``, ``synchronization`` and ``aggregation`` are refused.
+
+    >>> import torch
+    >>> from convlayers.compat import v1 as tf
+    >>> tf.reset_default_graph()
+    >>> with tf.variable_scope('layer', regularizer=lambda w: w.abs().sum()):
+    ...     w = tf.get_variable('w', (3, 2), initializer=tf.ones_initializer())
+    >>> w.name, tuple(w.shape), type(w).__mro__[1].__name__
+    ('layer/w:0', (3, 2), 'Parameter')
+    >>> tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
+    [tensor(6., grad_fn=<SumBackward0>)]
+    >>> p = tf.get_variable('p', (5, 2), partitioner=tf.fixed_size_partitioner(2))
+    >>> type(p).__name__, [tuple(s.shape) for s in p]
+    ('PartitionedVariable', [(3, 2), (2, 2)])
     """
     _refuse_unsupported(
         caching_device=caching_device,
