@@ -55,7 +55,10 @@ def normalize_tuple(value: Any, n: int, name: str, min_value: int = 1) -> tuple[
     if _is_int(value):
         result = (value,) * n
     elif isinstance(value, Iterable) and not isinstance(value, str):
-        result = tuple(value)
+        try:
+            result = tuple(value)
+        except TypeError:  # iterable by type only, e.g. a 0-d tensor
+            raise ValueError(head) from None
         if len(result) != n:
             raise ValueError(head)
         for item in result:

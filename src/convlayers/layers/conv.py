@@ -98,7 +98,7 @@ class Conv(Layer):
                 f"Inputs to `DepthwiseConv` should have rank {self.rank + 2}. "
                 f"Received input_shape={shape}."
             )
-        self._input_spec().check(self.name, SymbolicTensor(shape))
+        self.input_spec.check(self.name, SymbolicTensor(shape))  # once built: the channels
         channels = shape[self._channel_axis]
         if channels is None:
             raise ValueError(
@@ -236,7 +236,8 @@ class _PlainConv(Conv):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
 
-    def build(self, input_shape: Any) -> None:
+    def _grouped_channels(self, input_shape: Any) -> tuple[tuple[int | None, ...], int]:
+        """``_input_channels``, also checking that ``groups`` divides the channels."""
         shape, channels = self._input_channels(input_shape)
         if channels % self.groups:
             raise ValueError(
@@ -244,6 +245,10 @@ class _PlainConv(Conv):
                 f"groups. Received groups={self.groups}, but the input has {channels} "
                 f"channels (full input shape is {shape})."
             )
+        return shape, channels
+
+    def build(self, input_shape: Any) -> None:
+        shape, channels = self._grouped_channels(input_shape)
         self.add_weight(
             "kernel",
             (*self.kernel_size, channels // self.groups, self.filters),
@@ -271,6 +276,7 @@ class _PlainConv(Conv):
         )
 
     def compute_output_shape(self, input_shape: Any) -> tuple[int | None, ...]:
+        self._grouped_channels(input_shape)
         return self._output_shape(input_shape, self.filters)
 
     def get_config(self) -> dict[str, Any]:

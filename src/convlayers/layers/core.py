@@ -15,8 +15,10 @@ from typing import Any
 import torch
 
 from .. import activations, constraints, initializers, regularizers
+from ..symbolic import SymbolicTensor
 from ..validation import argument_error, normalize_data_format
 from .base import Layer, as_shape
+from .input_spec import InputSpec, not_a_tensor
 
 __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Reshape"]
 
@@ -28,6 +30,8 @@ class _LastAxisSpec:
         self.size = size
 
     def check(self, layer_name: str, inputs: Any) -> None:
+        if not hasattr(inputs, "shape"):
+            raise not_a_tensor(inputs, layer_name)
         shape = tuple(inputs.shape)
         if len(shape) < 2 or shape[-1] != self.size:
             raise ValueError(
@@ -35,6 +39,17 @@ class _LastAxisSpec:
                 f"min_ndim=2 and axis -1 of input shape to have value {self.size}, but "
                 f"received input with shape {shape}"
             )
+
+
+def _batched(layer_name: str, input_shape: Any) -> tuple[int | None, ...]:
+    """``input_shape`` as a tuple, refused without a batch axis (a scalar)."""
+    shape = as_shape(input_shape)
+    if not shape:
+        raise ValueError(
+            f'Input 0 of layer "{layer_name}" is incompatible with the layer: expected '
+            f"min_ndim=1, found ndim=0. Full shape received: {shape}"
+        )
+    return shape
 
 
 class Dense(Layer):
@@ -113,6 +128,8 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        if not inputs.is_floating_point():  # integer or boolean inputs: cast, as tf-keras
+            inputs = inputs.to(self.kernel.dtype)
         if self.bias is None:
             outputs = inputs @ self.kernel
         elif inputs.dim() == 2:
@@ -128,6 +145,8 @@ class Dense(Layer):
                 "The last dimension of the input shape of a Dense layer should be defined. "
                 f"Found None. Received: input_shape={shape}"
             )
+        if self.built:  # the kernel fixes the last axis
+            self.input_spec.check(self.name, SymbolicTensor(shape))
         return (*shape[:-1], self.units)
 
     def get_config(self) -> dict[str, Any]:
@@ -201,16 +220,17 @@ class Flatten(Layer):
     def __init__(self, data_format: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.data_format = normalize_data_format(data_format)
+        self.input_spec = InputSpec(min_ndim=1)
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         if self.data_format == "channels_first" and inputs.dim() > 2:
             inputs = inputs.movedim(1, -1)
         if inputs.dim() == 1:
             return inputs.unsqueeze(1)
-        return inputs.reshape(inputs.shape[0], -1)
+        return inputs.reshape(inputs.shape[0], math.prod(inputs.shape[1:]))  # -1: no batch 0
 
     def compute_output_shape(self, input_shape: Any) -> tuple[int | None, ...]:
-        shape = as_shape(input_shape)
+        shape = _batched(self.name, input_shape)
         if len(shape) < 2:
             return (*shape, 1)
         rest = shape[1:]
@@ -317,7 +337,7 @@ class Reshape(Layer):
         return inputs.reshape(inputs.shape[0], *target[1:])
 
     def compute_output_shape(self, input_shape: Any) -> tuple[int | None, ...]:
-        shape = as_shape(input_shape)
+        shape = _batched(self.name, input_shape)
         if None in shape[1:]:
             known = -1 in self.target_shape
             return (shape[0], *(None if d == -1 and known else d for d in self.target_shape))

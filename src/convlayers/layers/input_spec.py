@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["InputSpec"]
+__all__ = ["InputSpec", "not_a_tensor"]
+
+
+def not_a_tensor(inputs: Any, layer_name: str | None = None) -> TypeError:
+    """tf-keras's refusal of an input without a shape (a string, None, a layer, ...)."""
+    where = f" as input for layer '{layer_name}'" if layer_name else ""
+    return TypeError(
+        f"Inputs to a layer should be tensors. Got '{inputs}' (of type {type(inputs)}){where}."
+    )
 
 
 class InputSpec:
@@ -94,6 +102,8 @@ of input shape to have value 4, but received input with shape (2, 5, 3)
     def check(self, layer_name: str, inputs: Any, index: int = 0) -> None:
         """Raise ``ValueError`` if ``inputs`` (a tensor, or anything with ``shape``) does
         not fit this spec; ``None`` sizes of a symbolic shape match anything."""
+        if not hasattr(inputs, "shape"):
+            raise not_a_tensor(inputs, layer_name)
         shape = tuple(inputs.shape)
         ndim = len(shape)
         where = f'Input {index} of layer "{layer_name}" is incompatible with the layer:'

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from ..symbolic import flatten as _flatten
+from .input_spec import not_a_tensor
 
 __all__ = [
     "as_shape",
@@ -83,6 +84,8 @@ def shapes_of(inputs: Any) -> Any:
     """The shape of a tensor as a tuple, or a list of shapes for a list of tensors."""
     if isinstance(inputs, (list, tuple)):
         return [shapes_of(v) for v in inputs]
+    if not hasattr(inputs, "shape"):
+        raise not_a_tensor(inputs)
     return tuple(inputs.shape)
 
 

@@ -10,9 +10,11 @@ import torch
 
 from .. import activations, constraints, initializers, regularizers
 from ..conv_arithmetic import local_output_length
+from ..ops.conv import check_floating
 from ..ops.local import local_conv
 from ..ops.local_geometry import LocalGeometry
 from ..ops.local_layouts import convert_kernel
+from ..symbolic import SymbolicTensor
 from ..validation import (
     check_output_length,
     normalize_data_format,
@@ -86,7 +88,7 @@ class LocallyConnected(Layer):
                 f"Received: padding={padding!r}"
             )
         self.padding = normalize_padding(padding, ("valid", "same"))
-        if implementation not in (1, 2, 3) or isinstance(implementation, bool):
+        if type(implementation) is not int or implementation not in (1, 2, 3):
             raise ValueError(
                 f"Unrecognized implementation mode: {implementation}. `implementation` must be "
                 f"1, 2 or 3. Received: implementation={implementation!r}"
@@ -172,11 +174,13 @@ class LocallyConnected(Layer):
         self.built = True
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        check_floating(inputs, self.name)
         outputs = local_conv(inputs, self.kernel, self.bias, self.geometry, self.implementation)
         return outputs if self.activation is activations.linear else self.activation(outputs)
 
     def compute_output_shape(self, input_shape: Any) -> tuple[int | None, ...]:
         shape, spatial, _ = self._split(input_shape)
+        self.input_spec.check(self.name, SymbolicTensor(shape))  # once built: its lengths
         out = self._output_spatial(shape, spatial)
         if self._channels_last:
             return (shape[0], *out, self.filters)

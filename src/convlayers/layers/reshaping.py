@@ -51,10 +51,13 @@ def _edge_pairs(value: Any, name: str, rank: int) -> Pairs:
         )
     if len(value) != rank:
         raise ValueError(f"`{name}` should have two elements. Received: {value}.")
-    return tuple(
-        keras_tuple(v, 2, name, min_value=0, label=f"{_ORDINALS[i]} entry of {name}")
-        for i, v in enumerate(value)
-    )
+    try:
+        return tuple(
+            keras_tuple(v, 2, name, min_value=0, label=f"{_ORDINALS[i]} entry of {name}")
+            for i, v in enumerate(value)
+        )
+    except ValueError as error:  # the reference's words name the entry: add the whole value
+        raise ValueError(f"{error} Received: {name}={value!r}") from None
 
 
 class _EdgeLayer(SpatialLayer):

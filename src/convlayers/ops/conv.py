@@ -18,7 +18,16 @@ import torch.nn.functional as F
 from ..validation import check_output_length
 from .padding import ConvPlan, conv_plan
 
-__all__ = ["conv", "from_nchw", "plan_for", "to_nchw"]
+__all__ = ["check_floating", "conv", "from_nchw", "plan_for", "to_nchw"]
+
+
+def check_floating(x: torch.Tensor, name: str) -> None:
+    """TypeError for an integer or boolean input (torch would fail deep in the conv)."""
+    if not x.is_floating_point():
+        raise TypeError(
+            f"The inputs of layer {name!r} must be a floating-point tensor. Received: "
+            f"inputs with dtype={x.dtype}"
+        )
 
 
 def plan_for(
@@ -76,9 +85,12 @@ def conv(
         returns: ``(N, *s_out, F)`` or ``(N, F, *s_out)`` with ``s_out`` given by
         ``conv_arithmetic.conv_output_length`` for ``padding``.
     """
+    check_floating(x, name)
     rank = kernel.dim() - 2
     plan = plan_for(x, kernel.shape[:rank], strides, padding, dilation, channels_last, name)
     weight = (kernel.unsqueeze(0) if rank == 1 else kernel).permute(3, 2, 0, 1)
+    if weight.shape[0] == 1:  # one filter: torch's slow_conv2d backward refuses this view
+        weight = weight.contiguous()  # (its grad_weight "must be contiguous"); a tiny copy
     x = to_nchw(x, rank, channels_last)
     if plan.pre_pad is not None:
         x = F.pad(x, plan.pre_pad)

@@ -130,7 +130,8 @@ def _patch_pieces(
 
 def _patch_matrix(windows: torch.Tensor, rank: int) -> torch.Tensor:
     """``(*O, N, *features)`` windows as ``(P, N, features)`` patches (a view if possible)."""
-    return windows.reshape(-1, windows.shape[rank], math.prod(windows.shape[rank + 1 :]))
+    positions = math.prod(windows.shape[:rank])  # not -1: an empty batch leaves it ambiguous
+    return windows.reshape(positions, windows.shape[rank], math.prod(windows.shape[rank + 1 :]))
 
 
 def _output_view(y: torch.Tensor, out_shape, cl: bool) -> torch.Tensor:
@@ -190,7 +191,7 @@ class _LocalMatmul(torch.autograd.Function):
         rank = len(kernel)
         # grad in the output layout -> (P, N, F) view
         perm = [*range(1, rank + 1), 0, rank + 1] if cl else [*range(2, rank + 2), 0, 1]
-        dy = grad.permute(perm).reshape(-1, grad.shape[0], weight.shape[2])
+        dy = grad.permute(perm).reshape(weight.shape[0], grad.shape[0], weight.shape[2])
         if 0 in dy.stride() or (dy.stride(-1) != 1 and dy.stride(-2) != 1):
             # BLAS needs real strides (not the expanded gradient of sum()) and a unit one
             # (else it copies each (N, F) matrix, e.g. channels_first): one (P, N, F) copy

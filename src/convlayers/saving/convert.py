@@ -90,8 +90,6 @@ def export_onnx(model: Any, path: str, batch_size: int = 1) -> float:
     >>> model = convlayers.Sequential([convlayers.Conv1D(2, 3, input_shape=(8, 1))])
     >>> path = os.path.join(tempfile.mkdtemp(), 'model.onnx')
     >>> error = export_onnx(model, path, batch_size=4)  # the largest |onnx - predict|
-    <BLANKLINE>
-    1/1 [==============================] - ...
     >>> error < 1e-5, os.path.exists(path)
     (True, True)
     """
