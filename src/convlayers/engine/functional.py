@@ -112,6 +112,18 @@ class Model(TrainingMixin, SavingMixin, Layer):
         Node(self, self._nested_inputs, self._nested_outputs, record_history=False)
 
     @property
+    def weights(self) -> list[Any]:
+        """Every weight as tf-keras's ``Model.weights`` (and so ``get_weights``/
+        ``set_weights``) orders them: layer by layer, each layer's trainable then
+        non-trainable weights, then the model's own; a shared weight once. (The
+        ``trainable_weights`` list has every trainable weight first.)"""
+        nested = [w for layer in self._sublayers() for w in layer.weights]
+        own = self._own_weights(True) + self._own_weights(False)
+        return list({id(w): w for w in nested + own}.values())
+
+    variables = weights
+
+    @property
     def layers(self) -> list[Layer]:
         """The model's layers, input layers first, in the order they are called."""
         return [m for m in self.children() if isinstance(m, Layer)]
