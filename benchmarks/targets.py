@@ -105,6 +105,9 @@ def _separable() -> list[Target]:
     for key in ("separable1d-a", "separable2d-b"):
         found += _both(key, "ours/peer", 1.0, True, "README", "best-raw")
         found += _both(key, "peer/ours", 2.0, False, "README", "keras3")
+    bare = "raw:grouped+1x1-cf"  # issue #13 item 1: "measure one other layer's batch-1 call"
+    found.append(Target("separable1d-c", "fwd", "ours/peer", 2.0, True, "#13 item 1", bare))
+    found.append(Target("separable1d-c", "train", "ours/peer", 1.5, True, "#13 item 1", bare))
     return found
 
 

@@ -1,4 +1,5 @@
-"""SeparableConv workloads: (a) SeparableConv1D same k5, (b) SeparableConv2D same 3x3.
+"""SeparableConv workloads: (a) SeparableConv1D same k5, (b) SeparableConv2D same 3x3,
+(c) SeparableConv1D at batch 1 (call overhead, as Conv1D's (c)).
 
 Hand-written PyTorch competitors, weights in torch layout, no Keras bookkeeping:
 the depthwise step as a grouped convolution (``groups=C``) and the pointwise step
@@ -62,10 +63,11 @@ def _raw_channels_last(channels, filters, k, rank, pointwise):
 
 INPUT_1D = (32, 1024, 64)  # (a); the depthwise workloads use the same inputs
 INPUT_2D = (16, 64, 64, 32)  # (b)
+INPUT_1D_C = (1, 64, 16)  # (c): batch 1, as Conv1D's (c)
 
 
 def workloads() -> list[Workload]:
-    a, b = INPUT_1D, INPUT_2D
+    a, b, c = INPUT_1D, INPUT_2D, INPUT_1D_C
     return [
         Workload(
             "separable1d-a",
@@ -93,5 +95,15 @@ def workloads() -> list[Workload]:
                 "step's input and output gradients stream through DRAM in every variant "
                 "(`NOTES_separable.md`)."
             },
+        ),
+        Workload(
+            "separable1d-c",
+            "SeparableConv1D batch 1, 64, 16->16, k3 (call overhead)",
+            LayerSpec("SeparableConv1D", dict(filters=16, kernel_size=3, padding="same"), c),
+            {
+                "grouped+1x1-cf": _raw_channels_first(16, 16, 3, 1),
+                "grouped+1x1-cl": _raw_channels_last(16, 16, 3, 1, "conv"),
+            },
+            tfkeras=("separable1d-c", ({},)),
         ),
     ]

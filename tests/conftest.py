@@ -36,3 +36,29 @@ def fresh_dynamo():
     torch._dynamo.reset()
     yield
     torch._dynamo.reset()
+
+
+CONV_BACKWARDS = {
+    "hand": dict.fromkeys(("hand", "hand_unit_width"), 0),
+    "autograd": dict.fromkeys(("hand", "hand_unit_width"), 1 << 62),
+}
+
+
+@pytest.fixture(params=sorted(CONV_BACKWARDS))
+def conv_backward(request, monkeypatch):
+    """Runs a test with each backward of ``ops.conv`` (the hand-picked one of large
+    separable/depthwise problems, autograd's of small ones, ``HAND_BACKWARD_MIN_MACS``
+    either side); yields the list of hand-backward calls, for the test to check."""
+    import importlib
+
+    conv_ops = importlib.import_module("convlayers.ops.conv")
+    monkeypatch.setattr(conv_ops, "HAND_BACKWARD_MIN_MACS", CONV_BACKWARDS[request.param])
+    calls: list[int] = []
+    apply = conv_ops.KerasConv.apply
+
+    def counting(*args):
+        calls.append(1)
+        return apply(*args)
+
+    monkeypatch.setattr(conv_ops.KerasConv, "apply", counting)
+    yield request.param, calls

@@ -150,6 +150,8 @@ def layer_cases(draw, family: str | tuple[str, ...] | None = None, rank: int | N
         multiplier = draw(st.integers(1, 3))
         kwargs["depth_multiplier"] = multiplier
         extras["depth_multiplier"] = multiplier
+        # ops.conv's paths: the hand-picked backward (else autograd's, as small layers run)
+        extras["hand_written_backward"] = draw(st.booleans())
         if family == "separable":
             filters = draw(st.integers(1, 4))
             kwargs["filters"] = filters
@@ -194,7 +196,10 @@ def make_case(family: str, rank: int, input_shape: tuple[int, ...], **kwargs) ->
             "hand_written_backward": True,
             "pieces": True,
         },
-    }.get(family, {"depth_multiplier": kwargs.get("depth_multiplier", 1)})
+    }.get(
+        family,
+        {"depth_multiplier": kwargs.get("depth_multiplier", 1), "hand_written_backward": True},
+    )
     filters = kwargs.get("filters", channels * extras.get("depth_multiplier", 1))
     return Case(
         family=family,

@@ -12,6 +12,7 @@ directions per argument are drawn.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import math
 from unittest import mock
@@ -28,6 +29,8 @@ from parity import relative_l2
 import convlayers
 from convlayers.layers.registry import deserialize_layer, serialize_layer
 from convlayers.ops import local as local_ops
+
+conv_ops = importlib.import_module("convlayers.ops.conv")  # the module, not its function
 
 OUTPUT_RTOL = 1e-10
 GRADIENT_RTOL = 1e-9
@@ -146,11 +149,14 @@ def check_gradients(reference, args: dict, grads: dict, g: np.ndarray, rng) -> N
 
 @contextlib.contextmanager
 def op_paths(case: Case):
-    """LocallyConnected's op paths as drawn: the hand-written backward (else autograd's),
-    the no-grad forward in one-row pieces (else whole)."""
+    """The op paths as drawn: the hand-written backward (else autograd's) of
+    LocallyConnected and of the separable/depthwise convolutions; LocallyConnected's
+    no-grad forward in one-row pieces (else whole)."""
     with contextlib.ExitStack() as stack:
         if case.extras.get("hand_written_backward"):
             stack.enter_context(mock.patch.object(local_ops, "CUSTOM_BACKWARD_MIN_MACS", 0))
+            always = dict.fromkeys(conv_ops.HAND_BACKWARD_MIN_MACS, 0)
+            stack.enter_context(mock.patch.object(conv_ops, "HAND_BACKWARD_MIN_MACS", always))
         if case.extras.get("pieces"):
             stack.enter_context(mock.patch.object(local_ops, "_MIN_PIECE", 1))
             stack.enter_context(mock.patch.object(local_ops, "_MAX_PIECES", 10**6))

@@ -22,9 +22,12 @@ CONFIGS = json.loads((FIXTURES / "separable_configs.json").read_text())["configs
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.layer}-{c.id}" for c in CASES])
-def test_matches_tf_keras_fixture(case):
+def test_matches_tf_keras_fixture(case, conv_backward):
+    """Both backwards give the reference's gradients: the switch point is invisible."""
+    backward, calls = conv_backward
     layer = LAYERS[case.layer].from_config(case.config)
     check_against_fixture(layer, case)
+    assert bool(calls) == (backward == "hand")
     assert [w.shape for w in layer.weights] == [
         case.arrays[f"w/{n}"].shape for n in case.weight_names
     ]
@@ -175,7 +178,7 @@ def test_equals_depthwise_then_pointwise(rng, rank, kwargs):
         ),
     ],
 )
-def test_gradcheck(rng, rank, kwargs):
+def test_gradcheck(rng, rank, kwargs, conv_backward):
     kwargs = {"kernel_size": 3, **kwargs}
     cls = convlayers.SeparableConv1D if rank == 1 else convlayers.SeparableConv2D
     layer = cls(3, dtype="float64", **kwargs)
@@ -194,7 +197,7 @@ def test_gradcheck(rng, rank, kwargs):
 
 
 @pytest.mark.parametrize("rank", [1, 2])
-def test_second_order_gradients(rng, rank):
+def test_second_order_gradients(rng, rank, conv_backward):
     """The hand-picked backward kernels keep double backward (create_graph=True) working."""
     cls = convlayers.SeparableConv1D if rank == 1 else convlayers.SeparableConv2D
     layer = cls(2, 3, padding="same", depth_multiplier=2, dtype="float64")
@@ -490,3 +493,19 @@ def test_constraints_project_each_weight_after_a_step():
     for weight in layer.weights:
         assert float(weight.detach().min()) == 0.0
         assert float(weight.detach().max()) == 1.0
+
+
+def test_output_takes_in_place_ops(rng, conv_backward):
+    """The hand-backward node returns no view: ``relu_`` on the output (as
+    ``nn.ReLU(inplace=True)`` does) works and gives the out-of-place gradients."""
+    layer = convlayers.SeparableConv1D(4, 3, padding="causal", dilation_rate=2)
+    data = rng.standard_normal((2, 9, 3))
+    grads = {}
+    for in_place in (True, False):
+        x = torch.tensor(data, dtype=torch.float32, requires_grad=True)
+        y = layer(x)
+        (y.relu_() if in_place else y.relu()).sum().backward()
+        grads[in_place] = [x.grad, *(w.grad.clone() for w in layer.weights)]
+        layer.zero_grad()
+    for got, want in zip(grads[True], grads[False], strict=True):
+        assert torch.equal(got, want)

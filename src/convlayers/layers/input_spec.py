@@ -99,11 +99,26 @@ of input shape to have value 4, but received input with shape (2, 5, 3)
     def from_config(cls, config: dict[str, Any]) -> InputSpec:
         return cls(**config)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name != "_passed":
+            object.__setattr__(self, "_passed", None)  # a changed spec checks afresh
+
     def check(self, layer_name: str, inputs: Any, index: int = 0) -> None:
         """Raise ``ValueError`` if ``inputs`` (a tensor, or anything with ``shape``) does
-        not fit this spec; ``None`` sizes of a symbolic shape match anything."""
+        not fit this spec; ``None`` sizes of a symbolic shape match anything.
+
+        The shape and dtype of the last input that passed are remembered: a layer
+        called again on the same signature (the usual case) skips the checks."""
         if not hasattr(inputs, "shape"):
             raise not_a_tensor(inputs, layer_name)
+        signature = (inputs.shape, getattr(inputs, "dtype", None))
+        if signature == self._passed:
+            return
+        self._check(layer_name, inputs, index)
+        self._passed = signature
+
+    def _check(self, layer_name: str, inputs: Any, index: int) -> None:
         shape = tuple(inputs.shape)
         ndim = len(shape)
         where = f'Input {index} of layer "{layer_name}" is incompatible with the layer:'

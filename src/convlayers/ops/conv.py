@@ -1,24 +1,33 @@
-"""Convolution on Keras-layout kernels with TF padding, the hot path of Conv1D/Conv2D.
+"""Convolution on Keras-layout kernels with TF padding, the hot path of every conv layer.
 
-Every rank runs as ``torch.nn.functional.conv2d`` (a 1-D input gets a unit
-height). A channels_last input ``(N, *spatial, C)`` is viewed, without a copy,
-as an NCHW tensor in ``torch.channels_last`` memory format, which oneDNN runs
-faster than ``conv1d`` on transposed copies; the output comes back as a view
-in the input's layout. The Keras kernel is permuted to torch's layout here,
-once per call, as a view.
+Every rank runs as one ``conv2d`` on NCHW views of the Keras tensors (``ops.nchw``).
+
+By default autograd differentiates the views and ``conv2d``; with ``backward='hand'``
+(the separable and depthwise layers) the whole call is one autograd node whose
+backward picks its kernels by hand (``ops.conv_grad``). The forward is
+``ops.nchw.conv_nchw`` either way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 
 import torch
-import torch.nn.functional as F
 
 from ..validation import check_output_length
+from .conv_grad import KerasConv
+from .nchw import conv_nchw, from_nchw, kernel_to_torch, to_nchw
 from .padding import ConvPlan, conv_plan
 
-__all__ = ["check_floating", "conv", "from_nchw", "plan_for", "to_nchw"]
+__all__ = ["HAND_BACKWARD_MIN_MACS", "check_floating", "conv", "plan_for"]
+
+#: Multiply-adds of one convolution (batch x output positions x kernel size) from which
+#: each hand-picked backward runs; below, the Python work of the custom autograd node
+#: costs more than it saves and autograd's own backward runs. The unit-width kernel
+#: gradient saves about 5x on the depthwise kernel gradient, so it pays off early; the
+#: bias-as-a-sum saving grows slowly with size. Crossovers measured on DepthwiseConv1D
+#: and SeparableConv1D training steps: ``benchmarks/NOTES_conv.md``.
+HAND_BACKWARD_MIN_MACS = {"hand": 64_000_000, "hand_unit_width": 200_000}
 
 
 def check_floating(x: torch.Tensor, name: str) -> None:
@@ -48,20 +57,6 @@ def plan_for(
     return plan
 
 
-def to_nchw(x: torch.Tensor, rank: int, channels_last: bool) -> torch.Tensor:
-    """``x`` as a 4-D NCHW view (channels_last inputs keep their memory: no copy)."""
-    if rank == 1:
-        x = x.unsqueeze(1 if channels_last else 2)
-    return x.permute(0, 3, 1, 2) if channels_last else x
-
-
-def from_nchw(y: torch.Tensor, rank: int, channels_last: bool) -> torch.Tensor:
-    """Undo ``to_nchw`` on an output."""
-    if channels_last:
-        y = y.permute(0, 2, 3, 1)
-    return y.squeeze(1 if channels_last else 2) if rank == 1 else y
-
-
 def conv(
     x: torch.Tensor,
     kernel: torch.Tensor,
@@ -72,12 +67,15 @@ def conv(
     groups: int = 1,
     channels_last: bool = True,
     name: str = "conv",
-    conv2d: Callable[..., torch.Tensor] = F.conv2d,
+    backward: str = "autograd",
 ) -> torch.Tensor:
     """Keras convolution of ``x`` with a Keras-layout ``kernel``.
 
-    ``conv2d`` is the 2-D convolution that does the work, with ``F.conv2d``'s
-    signature (``ops.fast_grad`` offers variants with faster gradients).
+    ``backward`` picks the gradient kernels when gradients are tracked in eager mode:
+    'autograd' (torch's own, through the views), 'hand' (``ops.conv_grad``: one node,
+    bias gradient as a sum) or 'hand_unit_width' ('hand', with the kernel gradient of
+    a 1-D problem on the transposed view: for depthwise kernels). 'hand' applies from
+    ``HAND_BACKWARD_MIN_MACS`` multiply-adds; smaller problems use autograd's.
 
     Shapes (rank 1 or 2; ``*s`` spatial):
         x: ``(N, *s, C)`` if ``channels_last`` else ``(N, C, *s)``.
@@ -88,13 +86,13 @@ def conv(
     check_floating(x, name)
     rank = kernel.dim() - 2
     plan = plan_for(x, kernel.shape[:rank], strides, padding, dilation, channels_last, name)
-    weight = (kernel.unsqueeze(0) if rank == 1 else kernel).permute(3, 2, 0, 1)
-    if weight.shape[0] == 1:  # one filter: torch's slow_conv2d backward refuses this view
-        weight = weight.contiguous()  # (its grad_weight "must be contiguous"); a tiny copy
-    x = to_nchw(x, rank, channels_last)
-    if plan.pre_pad is not None:
-        x = F.pad(x, plan.pre_pad)
-    y = conv2d(x, weight, bias, plan.stride, plan.padding, plan.dilation, groups)
-    if plan.crop is not None:
-        y = y[plan.crop]
+    if backward != "autograd" and not torch.compiler.is_compiling():
+        tracked = torch.is_grad_enabled() and (
+            x.requires_grad or kernel.requires_grad or (bias is not None and bias.requires_grad)
+        )
+        macs = x.shape[0] * math.prod(plan.output_shape) * kernel.numel()
+        if tracked and macs >= HAND_BACKWARD_MIN_MACS[backward]:
+            unit_width = backward == "hand_unit_width"
+            return KerasConv.apply(x, kernel, bias, plan, groups, channels_last, unit_width)
+    y = conv_nchw(to_nchw(x, rank, channels_last), kernel_to_torch(kernel), bias, plan, groups)
     return from_nchw(y, rank, channels_last)

@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from ..conv_arithmetic import conv_output_length, conv_padding
 from ..validation import check_output_length
 from .caching import shape_cache
-from .conv import from_nchw, to_nchw
+from .nchw import from_nchw, to_nchw
 
 __all__ = ["PoolPlan", "global_pool", "pool", "pool_plan"]
 

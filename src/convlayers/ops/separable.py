@@ -13,16 +13,15 @@
   ``F.linear`` on the ``(N*S, C')`` view of the same memory.
 * ``separable_conv``: the two in sequence, bias added once by the pointwise step.
 
-Both steps run ``ops.conv.conv`` with ``ops.fast_grad``'s ``conv2d``: the same
-forward with faster gradients (bias gradient as a sum; 1-D depthwise kernel gradient
-on the transposed view).
+Both steps run ``ops.conv.conv``, whose backward (``ops.conv_grad``) takes the bias
+gradient as a sum and, for 1-D depthwise kernels, the kernel gradient on the
+transposed view.
 """
 
 from __future__ import annotations
 
 import torch
 
-from . import fast_grad
 from .conv import conv
 
 __all__ = ["depthwise_conv", "pointwise_conv", "separable_conv"]
@@ -48,8 +47,10 @@ def depthwise_conv(
     """
     *k, channels, multiplier = depthwise_kernel.shape
     kernel = depthwise_kernel.reshape(*k, 1, channels * multiplier)
-    conv2d = fast_grad.conv2d_unit_width if len(k) == 1 else fast_grad.conv2d
-    return conv(x, kernel, bias, strides, padding, dilation, channels, channels_last, name, conv2d)
+    backward = "hand_unit_width" if len(k) == 1 else "hand"
+    return conv(
+        x, kernel, bias, strides, padding, dilation, channels, channels_last, name, backward
+    )
 
 
 def pointwise_conv(
@@ -64,9 +65,7 @@ def pointwise_conv(
     bias ``(F,)`` or None; returns ``(N, *s, F)`` or ``(N, F, *s)``.
     """
     ones = (1,) * (pointwise_kernel.dim() - 2)
-    return conv(
-        x, pointwise_kernel, bias, ones, "valid", ones, 1, channels_last, conv2d=fast_grad.conv2d
-    )
+    return conv(x, pointwise_kernel, bias, ones, "valid", ones, 1, channels_last, backward="hand")
 
 
 def separable_conv(
