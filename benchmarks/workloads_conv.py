@@ -113,6 +113,12 @@ def workloads() -> list[Workload]:
                 "conv2d-cl": _raw_conv2d_cl(64, 64, 3, 1, 1, 1, crop=False),
             },
             tfkeras=("conv1d-a", ({},)),
+            notes={
+                "train": "tf-keras runs the same oneDNN primitives (forward, input gradient, "
+                "kernel gradient); no other layout, GEMM route or backward measured faster "
+                "(`NOTES_conv.md`). The per-run ratios spread as widely as the VM's speed "
+                "drifts between runs.",
+            },
         ),
         Workload(
             "conv1d-b",
@@ -139,9 +145,13 @@ def workloads() -> list[Workload]:
             tfkeras=("conv1d-c", ({},)),
             notes=dict.fromkeys(
                 PHASES,
-                "All call overhead: the op itself takes about 10 µs. Our call adds the Layer "
-                "protocol (input checks, build state, hooks), the padding-plan lookup and the "
-                "channels_last views around one `conv2d` (issue #13 item 1 profiles and trims it).",
+                "All call overhead around a 10 µs op. Forward: the module call and Layer "
+                "protocol (about 4 µs), six view ops that map the channels_last input, the "
+                "Keras kernel and the output to NCHW (about 6.5 µs), the padding plan and "
+                "Python frames (about 5 µs); at this size torch's `slow_conv2d` copies the "
+                "channels_last input and the permuted kernel. Training: each view is also an "
+                "autograd node, and their non-contiguous gradients are copied; one custom "
+                "autograd node instead costs more (its Python backward: `NOTES_conv.md`).",
             ),
         ),
         Workload(

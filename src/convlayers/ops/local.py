@@ -82,7 +82,7 @@ def _patch_order(rank: int, cl: bool) -> tuple[int, ...]:
 # pays for its fixed per-call cost (about 25 ops and a Python autograd node); below it the
 # plain forward runs and autograd derives the backward. Measured on the benchmark machine:
 # benchmarks/NOTES_local.md, "Choosing the backward by problem size".
-CUSTOM_BACKWARD_MIN_MACS = 16_000_000
+CUSTOM_BACKWARD_MIN_MACS = 600_000
 
 _MAX_PIECES = 16
 _MIN_PIECE = 1 << 20  # elements (4 MiB of float32): below, per-piece overhead outweighs the saving
