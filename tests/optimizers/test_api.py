@@ -351,6 +351,7 @@ def test_ddp_model_with_a_keras_optimizer(tmp_path, rng):
                 torch.nn.functional.mse_loss(model(x), y).backward()
                 opt.step()
             results.append([p.detach().clone() for p in model.parameters()])
+        del wrapped  # DDP's reducer goes before the process group (gloo's teardown hangs)
     finally:
         dist.destroy_process_group()
     for a, b in zip(*results):
