@@ -90,7 +90,7 @@ def conv(
         tracked = torch.is_grad_enabled() and (
             x.requires_grad or kernel.requires_grad or (bias is not None and bias.requires_grad)
         )
-        macs = x.shape[0] * math.prod(plan.output_shape) * kernel.numel()
+        macs = x.shape[0] * math.prod(plan.output_shape) * kernel.numel() if tracked else 0
         if tracked and macs >= HAND_BACKWARD_MIN_MACS[backward]:
             unit_width = backward == "hand_unit_width"
             return KerasConv.apply(x, kernel, bias, plan, groups, channels_last, unit_width)

@@ -1,20 +1,22 @@
 """The Keras convolution as one autograd node, with hand-picked backward kernels.
 
-``ops.conv.conv`` runs through ``KerasConv`` whenever gradients are tracked in eager
-mode. The forward is exactly ``ops.nchw.conv_nchw`` on the NCHW views; what differs
-is the backward, with the same mathematics and the same results to float rounding:
+``ops.conv.conv(..., backward='hand')`` (the separable and depthwise layers) runs through
+``KerasConv`` when gradients are tracked in eager mode and the problem is large enough
+(``ops.conv.HAND_BACKWARD_MIN_MACS``: the node's Python backward costs about 70 µs a
+call). The forward is exactly ``ops.nchw.conv_nchw`` on the NCHW views; what differs is
+the backward, with the same mathematics and the same results to float rounding:
 
-* one node instead of one per view, pad and crop: at batch 1 the autograd nodes of
-  the views cost more than the convolution (``benchmarks/NOTES_conv.md``);
 * the bias gradient is ``grad.sum``: oneDNN's fused bias gradient in
   ``convolution_backward`` costs up to 4x more on this CPU;
-* the incoming gradient is laid out once, in the input's memory format;
+* the incoming gradient is laid out once, in the input's memory format, and the views,
+  pad and crop around ``conv2d`` need no autograd nodes of their own;
 * optionally (``unit_width``, for 1-D depthwise convolutions) the kernel gradient of
   a unit-height ``(N, C, 1, L)`` problem runs on the ``(N, C, L, 1)`` view of the
   same memory, which oneDNN computes about 5x faster (``NOTES_separable.md``).
 
-A double backward (``create_graph=True``) differentiates the plain ops instead, so
-higher-order gradients still work. Under ``torch.compile`` the plain ops run too.
+Figures: ``benchmarks/NOTES_conv.md``. A double backward (``create_graph=True``)
+differentiates the plain ops instead, so higher-order gradients still work. Under
+``torch.compile`` the plain ops run too.
 """
 
 from __future__ import annotations
