@@ -26,6 +26,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from ..conv_arithmetic import conv_output_length
 from .nchw import conv_nchw, from_nchw, kernel_from_torch, kernel_to_torch, to_nchw
 from .padding import ConvPlan
 
@@ -53,7 +54,7 @@ def _uncrop(
 ) -> torch.Tensor:
     """The gradient of the uncropped ``conv2d`` output: ``grad`` inside, zeros around."""
     full = [
-        (n + 2 * p - d * (k - 1) - 1) // s + 1
+        conv_output_length(n + 2 * p, k, "valid", s, d)
         for n, p, d, k, s in zip(
             x.shape[2:], plan.padding, plan.dilation, weight.shape[2:], plan.stride, strict=True
         )
@@ -111,6 +112,7 @@ class KerasConv(torch.autograd.Function):
             found = iter(torch.autograd.grad(y, wanted, grad, create_graph=True))
             return (*(next(found) if n else None for n in ctx.needs_input_grad[:3]), *none)
         xv = to_nchw(x, rank, channels_last)
+        unpadded = xv.shape
         if plan.pre_pad is not None:
             xv = F.pad(xv, plan.pre_pad)
         weight = kernel_to_torch(kernel)
@@ -129,7 +131,7 @@ class KerasConv(torch.autograd.Function):
             )[1].transpose(2, 3)  # fmt: skip
         if grad_x is not None:
             if plan.pre_pad is not None:
-                grad_x = _unpad(grad_x, plan.pre_pad, to_nchw(x, rank, channels_last).shape)
+                grad_x = _unpad(grad_x, plan.pre_pad, unpadded)
             grad_x = from_nchw(grad_x, rank, channels_last)
         if grad_weight is not None:
             grad_weight = kernel_from_torch(grad_weight, rank)

@@ -54,7 +54,7 @@ def conv_plan(
         if rest == 0:
             sym_padding.append(pad)
             explicit.append((0, 0))
-            full = (length + 2 * pad - d * (k - 1) - 1) // s + 1
+            full = conv_output_length(length + 2 * pad, k, "valid", s, d)  # torch's output
             needs_crop |= shift != 0 or full != out
             crop.append(slice(shift, shift + out))
         else:
