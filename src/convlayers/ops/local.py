@@ -6,13 +6,13 @@ windows of position ``p`` and ``W`` the canonical ``(P, prod(K) * C, F)`` kernel
 (``local_layouts.to_canonical``; a view of the stored kernel whenever possible).
 
 * Forward: for a channels_last 1-D input the patches are a zero-copy strided view
-  of the input (``unfold`` + a merge of the tap and channel axes), which BLAS reads
-  directly, and one ``bmm`` computes the ``(P, N, F)`` output. Otherwise the patches
-  are copied in pieces of about the input's size, each ``bmm``-ed straight into its
-  rows of the output (``prod(K)`` copies of the input are never held at once). The
-  bias is added in place to the contiguous ``(P, N, F)`` buffer, which is returned as
-  an ``(N, *O, F)`` / ``(N, F, *O)`` view: no output-sized copy, and no weight-sized
-  or ``(L*C) x (P*F)`` matrix.
+  of the input (its windows' tap and channel axes merge: one ``as_strided``), which BLAS reads
+  directly, and one ``baddbmm`` computes the ``(P, N, F)`` output, the bias (a
+  ``(P, 1, F)`` view) added by the GEMM itself. Otherwise the patches are copied in
+  pieces of about the input's size, each ``baddbmm``-ed straight into its rows of the
+  output (``prod(K)`` copies of the input are never held at once). The contiguous
+  ``(P, N, F)`` buffer is returned as an ``(N, *O, F)`` / ``(N, F, *O)`` view: no
+  output-sized copy, and no weight-sized or ``(L*C) x (P*F)`` matrix.
 * Backward (``_LocalMatmul``): ``dW = patches^T @ dy`` (``bmm`` on the same patch
   pieces, written in the stride order of ``W`` so the gradient of a view needs no
   copy). The input gradient, 1-D with unit stride: one ``baddbmm`` per tap into rows
@@ -85,6 +85,7 @@ def _patch_order(rank: int, cl: bool) -> tuple[int, ...]:
 CUSTOM_BACKWARD_MIN_MACS = 600_000
 
 _MAX_PIECES = 16
+_ALL = slice(None)  # every output position: one piece
 _MIN_PIECE = 1 << 20  # elements (4 MiB of float32): below, per-piece overhead outweighs the saving
 
 
@@ -112,11 +113,14 @@ def _patch_pieces(
     one piece.
     """
     rank = len(kernel)
-    windows = _unfold(x, kernel, strides, cl).permute(_patch_order(rank, cl))
     viewable = rank == 1 and cl and x.is_contiguous()
+    if viewable and not whole and not torch.compiler.is_compiling():
+        windows = _patch_view(x, kernel[0], strides[0])  # one op instead of three
+    else:
+        windows = _unfold(x, kernel, strides, cl).permute(_patch_order(rank, cl))
     temporary = built + (0 if viewable else windows.numel())
     if whole or (temporary <= _MIN_PIECE and not cuts) or torch.compiler.is_compiling():
-        return [(slice(None), windows)]
+        return [(_ALL, windows)]
     rows = windows.shape[0]
     step = rows
     if temporary > _MIN_PIECE:
@@ -128,8 +132,17 @@ def _patch_pieces(
     ]
 
 
+def _patch_view(x: torch.Tensor, k: int, s: int) -> torch.Tensor:
+    """The ``(P, N, k * C)`` patches of a contiguous ``(N, L, C)`` input as one strided view
+    (position ``p`` starts at row ``p * s``; its ``k`` rows of ``C`` are consecutive)."""
+    n, length, c = x.shape
+    return x.as_strided((max((length - k) // s + 1, 0), n, k * c), (s * c, x.stride(0), 1))
+
+
 def _patch_matrix(windows: torch.Tensor, rank: int) -> torch.Tensor:
     """``(*O, N, *features)`` windows as ``(P, N, features)`` patches (a view if possible)."""
+    if windows.dim() == 3:  # already patches (``_patch_view``)
+        return windows
     positions = math.prod(windows.shape[:rank])  # not -1: an empty batch leaves it ambiguous
     return windows.reshape(positions, windows.shape[rank], math.prod(windows.shape[rank + 1 :]))
 
@@ -137,10 +150,17 @@ def _patch_matrix(windows: torch.Tensor, rank: int) -> torch.Tensor:
 def _output_view(y: torch.Tensor, out_shape, cl: bool) -> torch.Tensor:
     """``(P, N, F)`` as an ``(N, *O, F)`` / ``(N, F, *O)`` view."""
     rank = len(out_shape)
+    if rank == 1:
+        return y.transpose(0, 1) if cl else y.permute(1, 2, 0)
     y = y.view(*out_shape, y.shape[1], y.shape[2])
     if cl:
         return y.permute(rank, *range(rank), rank + 1)
     return y.permute(rank, rank + 1, *range(rank))
+
+
+def _rows(t, positions: slice):
+    """``t[positions]``, and a tensor itself for all its rows (no view op per call)."""
+    return t if positions == _ALL and isinstance(t, torch.Tensor) else t[positions]
 
 
 def _stack_pieces(pieces: list, rank: int, matmul, shape, like: torch.Tensor) -> torch.Tensor:
@@ -151,7 +171,7 @@ def _stack_pieces(pieces: list, rank: int, matmul, shape, like: torch.Tensor) ->
     copies made one at a time.
     """
     if len(pieces) == 1:
-        return matmul(slice(None), _patch_matrix(pieces[0][1], rank), None)
+        return matmul(_ALL, _patch_matrix(pieces[0][1], rank), None)
     out = like.new_empty(shape)
     for positions, windows in pieces:
         matmul(positions, _patch_matrix(windows, rank), out[positions])
@@ -159,19 +179,20 @@ def _stack_pieces(pieces: list, rank: int, matmul, shape, like: torch.Tensor) ->
 
 
 def _forward(x, weight, bias, kernel, strides, out_shape, cl: bool) -> torch.Tensor:
-    def matmul(positions, patches, out):
-        return torch.bmm(patches, weight[positions], out=out)
-
     rank = len(kernel)
     shape = (weight.shape[0], x.shape[0], weight.shape[2])
+    if bias is not None:  # (*O, F) or (F, *O) as a (P, 1, F) view, added by the GEMM itself
+        bias = (bias if cl else bias.permute(*range(1, rank + 1), 0)).reshape(shape[0], 1, -1)
+
+    def matmul(positions, patches, out):
+        if bias is None:
+            return torch.bmm(patches, _rows(weight, positions), out=out)
+        return torch.baddbmm(_rows(bias, positions), patches, _rows(weight, positions), out=out)
+
     plan = () if isinstance(weight, torch.Tensor) else (weight.built, weight.cuts)
     whole = _tracked(x, weight, bias)  # autograd records these ops: no out= writes
     pieces = _patch_pieces(x, kernel, strides, cl, *plan, whole=whole)
-    y = _stack_pieces(pieces, rank, matmul, shape, x)
-    if bias is not None:  # (*O, F) or (F, *O), added to the contiguous (P, N, F) buffer
-        bias = bias if cl else bias.permute(*range(1, rank + 1), 0)
-        y.view(*out_shape, *shape[1:]).add_(bias.unsqueeze(-2))
-    return _output_view(y, out_shape, cl)
+    return _output_view(_stack_pieces(pieces, rank, matmul, shape, x), out_shape, cl)
 
 
 class _LocalMatmul(torch.autograd.Function):
@@ -217,13 +238,13 @@ def _kernel_grad(x, dy, weight, kernel, strides, cl: bool) -> torch.Tensor:
     if weight.stride(-1) != 1 and weight.stride(-2) == 1:
 
         def transposed(positions, patches, out):
-            return torch.bmm(dy[positions].transpose(1, 2), patches, out=out)
+            return torch.bmm(_rows(dy, positions).transpose(1, 2), patches, out=out)
 
         grad_t = _stack_pieces(pieces, rank, transposed, (p, filters, feat), weight)
         return grad_t.transpose(1, 2)
 
     def matmul(positions, patches, out):
-        return torch.bmm(patches.transpose(1, 2), dy[positions], out=out)
+        return torch.bmm(patches.transpose(1, 2), _rows(dy, positions), out=out)
 
     return _stack_pieces(pieces, rank, matmul, (p, feat, filters), weight)
 

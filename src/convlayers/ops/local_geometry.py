@@ -33,6 +33,16 @@ class LocalGeometry:
     padding: str
     channels_last: bool
 
+    def __post_init__(self) -> None:
+        # derived once: the op reads them on every call (not fields: no part of eq/hash)
+        dims = list(zip(self.input_shape, self.kernel_size, self.strides))
+        out = tuple(local_output_length(n, k, self.padding, s) for n, k, s in dims)
+        pads = tuple(local_padding(n, k, self.padding, s) for n, k, s in dims)
+        canonical = (math.prod(out), math.prod(self.kernel_size) * self.channels, self.filters)
+        object.__setattr__(self, "_output_shape", out)
+        object.__setattr__(self, "_pads", pads)
+        object.__setattr__(self, "_canonical_shape", canonical)
+
     @property
     def rank(self) -> int:
         return len(self.input_shape)
@@ -40,24 +50,17 @@ class LocalGeometry:
     @property
     def output_shape(self) -> tuple[int, ...]:
         """Spatial output shape ``O``."""
-        return tuple(
-            local_output_length(n, k, self.padding, s)  # type: ignore[misc]
-            for n, k, s in zip(self.input_shape, self.kernel_size, self.strides)
-        )
+        return self._output_shape  # type: ignore[attr-defined]
 
     @property
     def pads(self) -> tuple[tuple[int, int], ...]:
         """``(left, right)`` zeros per spatial dim that turn the windows into 'valid' ones."""
-        return tuple(
-            local_padding(n, k, self.padding, s)
-            for n, k, s in zip(self.input_shape, self.kernel_size, self.strides)
-        )
+        return self._pads  # type: ignore[attr-defined]
 
     @property
     def canonical_shape(self) -> tuple[int, int, int]:
         """``(P, prod(K) * C, F)``: layout 1, also for 'same' padding."""
-        taps = math.prod(self.kernel_size)
-        return (math.prod(self.output_shape), taps * self.channels, self.filters)
+        return self._canonical_shape  # type: ignore[attr-defined]
 
     def kernel_shape(self, implementation: int) -> tuple[int, ...]:
         """Shape of the stored kernel for ``implementation`` (1, 2 or 3)."""

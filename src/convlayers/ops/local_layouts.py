@@ -84,6 +84,7 @@ def _index_tensors(geom: LocalGeometry, device: str) -> tuple[torch.Tensor, torc
     return torch.from_numpy(canonical).to(device), torch.from_numpy(dense).to(device)
 
 
+@shape_cache(32)
 def _is_valid_layout3(geom: LocalGeometry) -> bool:
     return all(left == 0 for left, _ in geom.pads) and geom.kernel_shape(3)[0] == math.prod(
         geom.canonical_shape
