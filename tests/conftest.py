@@ -38,27 +38,48 @@ def fresh_dynamo():
     torch._dynamo.reset()
 
 
-CONV_BACKWARDS = {
-    "hand": dict.fromkeys(("hand", "hand_unit_width"), 0),
-    "autograd": dict.fromkeys(("hand", "hand_unit_width"), 1 << 62),
+NEVER, ALWAYS = -1, 1 << 62
+CONV_ROUTES = {  # (GEMM_MAX_WINDOW_ELEMENTS, HAND_BACKWARD_MIN_MACS) of ops.conv
+    "hand": (
+        dict.fromkeys(("forward", "training"), NEVER),
+        dict.fromkeys(("hand", "hand_unit_width"), 0),
+    ),
+    "autograd": (
+        dict.fromkeys(("forward", "training"), NEVER),
+        dict.fromkeys(("hand", "hand_unit_width"), ALWAYS),
+    ),
+    "gemm": (
+        dict.fromkeys(("forward", "training"), ALWAYS),
+        dict.fromkeys(("hand", "hand_unit_width"), ALWAYS),
+    ),
 }
 
 
-@pytest.fixture(params=sorted(CONV_BACKWARDS))
-def conv_backward(request, monkeypatch):
-    """Runs a test with each backward of ``ops.conv`` (the hand-picked one of large
-    separable/depthwise problems, autograd's of small ones, ``HAND_BACKWARD_MIN_MACS``
-    either side); yields the list of hand-backward calls, for the test to check."""
+@pytest.fixture(params=sorted(CONV_ROUTES))
+def conv_route(request, monkeypatch):
+    """Runs a test with each route of ``ops.conv``, whatever the problem's size: 'gemm'
+    (1-D ``groups=1`` convolutions as one GEMM, ``ops.conv_gemm``; others as 'autograd'),
+    'autograd' (``conv2d`` on views, autograd's backward) and 'hand' (``conv2d`` with the
+    hand-picked backward of separable/depthwise problems). Yields the route and the
+    lists of hand-backward and GEMM calls, for the test to check."""
     import importlib
 
     conv_ops = importlib.import_module("convlayers.ops.conv")
-    monkeypatch.setattr(conv_ops, "HAND_BACKWARD_MIN_MACS", CONV_BACKWARDS[request.param])
-    calls: list[int] = []
-    apply = conv_ops.KerasConv.apply
+    gemm_limits, hand_limits = CONV_ROUTES[request.param]
+    monkeypatch.setattr(conv_ops, "GEMM_MAX_WINDOW_ELEMENTS", gemm_limits)
+    monkeypatch.setattr(conv_ops, "HAND_BACKWARD_MIN_MACS", hand_limits)
+    hand_calls: list[int] = []
+    gemm_calls: list[int] = []
+    apply, gemm = conv_ops.KerasConv.apply, conv_ops.conv_gemm
 
-    def counting(*args):
-        calls.append(1)
+    def counting_hand(*args):
+        hand_calls.append(1)
         return apply(*args)
 
-    monkeypatch.setattr(conv_ops.KerasConv, "apply", counting)
-    yield request.param, calls
+    def counting_gemm(*args):
+        gemm_calls.append(1)
+        return gemm(*args)
+
+    monkeypatch.setattr(conv_ops.KerasConv, "apply", counting_hand)
+    monkeypatch.setattr(conv_ops, "conv_gemm", counting_gemm)
+    yield request.param, hand_calls, gemm_calls

@@ -131,6 +131,8 @@ def layer_cases(draw, family: str | tuple[str, ...] | None = None, rank: int | N
     if dilation != (1,) * rank or (family != "local" and draw(st.booleans())):
         kwargs["dilation_rate"] = spelled(draw, dilation)
     extras: dict = {}
+    if family != "local":  # ops.conv's route for 1-D groups=1 problems: one GEMM or conv2d
+        extras["gemm"] = draw(st.booleans())
     if family == "conv":
         groups = draw(st.integers(1, 3))
         channels = groups * draw(st.integers(1, 3))

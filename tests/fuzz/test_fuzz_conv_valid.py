@@ -151,8 +151,13 @@ def check_gradients(reference, args: dict, grads: dict, g: np.ndarray, rng) -> N
 def op_paths(case: Case):
     """The op paths as drawn: the hand-written backward (else autograd's) of
     LocallyConnected and of the separable/depthwise convolutions; LocallyConnected's
-    no-grad forward in one-row pieces (else whole)."""
+    no-grad forward in one-row pieces (else whole); 1-D ``groups=1`` convolutions as one
+    GEMM (else ``conv2d``)."""
     with contextlib.ExitStack() as stack:
+        if "gemm" in case.extras:
+            limit = (1 << 62) if case.extras["gemm"] else -1
+            limits = dict.fromkeys(conv_ops.GEMM_MAX_WINDOW_ELEMENTS, limit)
+            stack.enter_context(mock.patch.object(conv_ops, "GEMM_MAX_WINDOW_ELEMENTS", limits))
         if case.extras.get("hand_written_backward"):
             stack.enter_context(mock.patch.object(local_ops, "CUSTOM_BACKWARD_MIN_MACS", 0))
             always = dict.fromkeys(conv_ops.HAND_BACKWARD_MIN_MACS, 0)

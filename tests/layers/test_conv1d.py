@@ -15,10 +15,18 @@ import convlayers
 CASES = load_fixtures("conv1d")
 
 
+ROUTES = pytest.mark.parametrize("conv_route", ["autograd", "gemm"], indirect=True)
+
+
+@ROUTES
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_matches_tf_keras_fixture(case):
+def test_matches_tf_keras_fixture(case, conv_route):
+    """Both routes (conv2d, and one GEMM for small problems) give the reference's outputs
+    and gradients: the switch point between them is invisible."""
+    route, _, gemm_calls = conv_route
     layer = convlayers.Conv1D.from_config(case.config)
     check_against_fixture(layer, case)
+    assert bool(gemm_calls) == (route == "gemm" and case.config["groups"] == 1)
 
 
 def test_fixtures_cover_the_grid():
@@ -64,8 +72,9 @@ GRID = list(
 GRID = [g for g in GRID if g[0] != "valid" or g[2][1] * (g[4] - 1) + 1 <= g[5]]
 
 
+@ROUTES
 @pytest.mark.parametrize(("padding", "data_format", "sd", "groups", "k", "length"), GRID)
-def test_matches_numpy_reference(rng, padding, data_format, sd, groups, k, length):
+def test_matches_numpy_reference(rng, padding, data_format, sd, groups, k, length, conv_route):
     stride, dilation = sd
     layer = convlayers.Conv1D(6, k, stride, padding, data_format, dilation, groups, dtype="float64")
     shape = (2, length, 4) if data_format == "channels_last" else (2, 4, length)
@@ -123,7 +132,8 @@ def test_causal_output_ignores_the_future(rng):
         dict(padding="same", kernel_size=4, dilation_rate=2),
     ],
 )
-def test_gradcheck(rng, kwargs):
+@ROUTES
+def test_gradcheck(rng, kwargs, conv_route):
     kwargs = {"kernel_size": 3, **kwargs}
     layer = convlayers.Conv1D(4, dtype="float64", **kwargs)
     shape = (2, 4, 7) if kwargs.get("data_format") == "channels_first" else (2, 7, 4)

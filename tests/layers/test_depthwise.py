@@ -20,12 +20,14 @@ CONFIGS = json.loads((FIXTURES / "separable_configs.json").read_text())["configs
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.layer}-{c.id}" for c in CASES])
-def test_matches_tf_keras_fixture(case, conv_backward):
-    """Both backwards give the reference's gradients: the switch point is invisible."""
-    backward, calls = conv_backward
+def test_matches_tf_keras_fixture(case, conv_route):
+    """Every route gives the reference's outputs and gradients: the switch points between
+    them are invisible."""
+    route, hand_calls, gemm_calls = conv_route
     layer = LAYERS[case.layer].from_config(case.config)
     check_against_fixture(layer, case)
-    assert bool(calls) == (backward == "hand")
+    assert bool(hand_calls) == (route == "hand")
+    assert bool(gemm_calls) == (route == "gemm" and case.layer == "SeparableConv1D")
     assert tuple(layer.compute_output_shape(case.input_shape)) == tuple(case.arrays["y"].shape)
 
 
@@ -96,7 +98,7 @@ def test_output_channel_order_is_keras():
         (2, dict(padding="valid", dilation_rate=(1, 2), depth_multiplier=2)),
     ],
 )
-def test_gradcheck(rng, rank, kwargs, conv_backward):
+def test_gradcheck(rng, rank, kwargs, conv_route):
     kwargs = {"kernel_size": 3, **kwargs}
     cls = convlayers.DepthwiseConv1D if rank == 1 else convlayers.DepthwiseConv2D
     layer = cls(dtype="float64", **kwargs)

@@ -22,12 +22,14 @@ CONFIGS = json.loads((FIXTURES / "separable_configs.json").read_text())["configs
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.layer}-{c.id}" for c in CASES])
-def test_matches_tf_keras_fixture(case, conv_backward):
-    """Both backwards give the reference's gradients: the switch point is invisible."""
-    backward, calls = conv_backward
+def test_matches_tf_keras_fixture(case, conv_route):
+    """Every route gives the reference's outputs and gradients: the switch points between
+    them are invisible."""
+    route, hand_calls, gemm_calls = conv_route
     layer = LAYERS[case.layer].from_config(case.config)
     check_against_fixture(layer, case)
-    assert bool(calls) == (backward == "hand")
+    assert bool(hand_calls) == (route == "hand")
+    assert bool(gemm_calls) == (route == "gemm" and case.layer == "SeparableConv1D")
     assert [w.shape for w in layer.weights] == [
         case.arrays[f"w/{n}"].shape for n in case.weight_names
     ]
@@ -178,7 +180,7 @@ def test_equals_depthwise_then_pointwise(rng, rank, kwargs):
         ),
     ],
 )
-def test_gradcheck(rng, rank, kwargs, conv_backward):
+def test_gradcheck(rng, rank, kwargs, conv_route):
     kwargs = {"kernel_size": 3, **kwargs}
     cls = convlayers.SeparableConv1D if rank == 1 else convlayers.SeparableConv2D
     layer = cls(3, dtype="float64", **kwargs)
@@ -197,7 +199,7 @@ def test_gradcheck(rng, rank, kwargs, conv_backward):
 
 
 @pytest.mark.parametrize("rank", [1, 2])
-def test_second_order_gradients(rng, rank, conv_backward):
+def test_second_order_gradients(rng, rank, conv_route):
     """The hand-picked backward kernels keep double backward (create_graph=True) working."""
     cls = convlayers.SeparableConv1D if rank == 1 else convlayers.SeparableConv2D
     layer = cls(2, 3, padding="same", depth_multiplier=2, dtype="float64")
@@ -495,7 +497,7 @@ def test_constraints_project_each_weight_after_a_step():
         assert float(weight.detach().max()) == 1.0
 
 
-def test_output_takes_in_place_ops(rng, conv_backward):
+def test_output_takes_in_place_ops(rng, conv_route):
     """The hand-backward node returns no view: ``relu_`` on the output (as
     ``nn.ReLU(inplace=True)`` does) works and gives the out-of-place gradients."""
     layer = convlayers.SeparableConv1D(4, 3, padding="causal", dilation_rate=2)

@@ -22,7 +22,8 @@ class ConvPlan(NamedTuple):
 
     ``pre_pad`` is the ``F.pad`` argument (None when no explicit padding is
     needed), ``crop`` the index that trims the output (None when untrimmed),
-    ``output_shape`` the spatial output shape (entries may be <= 0: callers check).
+    ``output_shape`` the spatial output shape (entries may be <= 0: callers check),
+    ``tf_pads`` the TF ``(left, right)`` zeros per spatial dim (``ops.conv_gemm``).
     """
 
     stride: tuple[int, int]
@@ -32,6 +33,7 @@ class ConvPlan(NamedTuple):
     crop: tuple[slice, ...] | None
     output_shape: tuple[int, ...]
     fits: bool
+    tf_pads: tuple[tuple[int, int], ...]
 
 
 @shape_cache(1024)
@@ -43,10 +45,11 @@ def conv_plan(
     padding: str,
 ) -> ConvPlan:
     """The plan for one input shape, for rank 1 or 2."""
-    sym_padding, explicit, crop, output_shape = [], [], [], []
+    sym_padding, explicit, crop, output_shape, tf_pads = [], [], [], [], []
     needs_crop = False
     for length, k, s, d in zip(spatial_shape, kernel_size, strides, dilation):
         left, right = conv_padding(length, k, padding, s, d)
+        tf_pads.append((left, right))
         out = conv_output_length(length, k, padding, s, d)
         output_shape.append(out)
         pad = max(left, right)
@@ -73,4 +76,5 @@ def conv_plan(
         crop=(Ellipsis, *crop) if needs_crop else None,
         output_shape=tuple(output_shape),
         fits=min(output_shape) > 0,
+        tf_pads=tuple(tf_pads),
     )
