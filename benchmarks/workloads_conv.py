@@ -1,11 +1,11 @@
-"""Conv1D workloads (a) same, (b) causal dilated, (c) batch-1 call overhead; Conv2D (a) same,
-(b) 'same' with stride 2 (TF's asymmetric padding).
+"""Conv1D workloads (a) same, (b) causal dilated, (c) batch-1 call overhead, (d) a small
+problem at batch 8; Conv2D (a) same, (b) 'same' with stride 2 (TF's asymmetric padding).
 
 Hand-written PyTorch competitors, weights in torch layout, no Keras bookkeeping: F.conv1d
 on a transposed input, the 1-D conv as a 2-D conv on a channels_last ``(N, C, 1, L)``
 view (no copy), F.conv2d on a channels_first copy (made untimed) or on the NHWC input
 viewed as ``torch.channels_last`` NCHW, and a bare F.conv1d on a ready channels_first
-tensor (the per-call floor of workload (c)).
+tensor (the per-call floor of workloads (c) and (d)).
 """
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ def _raw_conv2d(channels, filters, k, stride, pads, layout):
 def workloads() -> list[Workload]:
     a = (32, 1024, 64)
     c = (1, 64, 16)
+    d = (8, 64, 16)
     conv2d_a = (16, 32, 32, 64)
     conv2d_b = (16, 64, 64, 32)
     return [
@@ -152,6 +153,26 @@ def workloads() -> list[Workload]:
                 "channels_last input and the permuted kernel. Training: each view is also an "
                 "autograd node, and their non-contiguous gradients are copied; one custom "
                 "autograd node instead costs more (its Python backward: `NOTES_conv.md`).",
+            ),
+        ),
+        Workload(
+            "conv1d-d",
+            "Conv1D batch 8, 64, 16->32, k3 (small problem)",
+            LayerSpec("Conv1D", dict(filters=32, kernel_size=3, padding="same"), d),
+            {
+                "conv1d": _raw_conv1d(16, 32, 3, 1, 1, 1),
+                "conv2d-cl": _raw_conv2d_cl(16, 32, 3, 1, 1, 1, crop=False),
+                "bare-conv1d-cf": _raw_conv1d_bare(16, 32, 3),
+            },
+            tfkeras=("conv1d-d", ({},)),
+            notes=dict.fromkeys(
+                PHASES,
+                "A small problem from batch 2, where torch's convolutions run oneDNN and its "
+                "per-call set-up weighs; ours runs as one GEMM on the input's windows "
+                "(`ops.conv_gemm`), 0.54x our conv2d route's forward and 0.80x its training "
+                "step measured alone, and in this report about even with the hand-written "
+                "conv2d on a channels_last view, whose call has no Python around it "
+                "(`NOTES_conv.md`).",
             ),
         ),
         Workload(
