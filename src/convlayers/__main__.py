@@ -12,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .saving.convert import convert
+from .saving.conversion import convert
 
 __all__ = ["main"]
 

@@ -8,14 +8,19 @@ extra. Files are data: nothing in them is unpickled, evaluated or imported.
 >>> import convlayers
 >>> convlayers.saving.load_model is convlayers.load_model
 True
+>>> convlayers.saving.convert.__module__
+'convlayers.saving.conversion'
 """
 
 from ..layers.registry import get_registered_object, register_keras_serializable
 from .api import load_model, load_weights, save_model, save_weights
+from .conversion import convert, export_onnx
 from .h5_io import FileError
 
 __all__ = [
     "FileError",
+    "convert",
+    "export_onnx",
     "get_registered_object",
     "load_model",
     "load_weights",
