@@ -17,6 +17,7 @@ import torch
 from .layers.registry import get_registered_object, register_keras_serializable
 
 __all__ = [
+    "Sequence",
     "get_registered_object",
     "normalize",
     "register_keras_serializable",
@@ -88,3 +89,36 @@ def set_random_seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+class Sequence:
+    """Batches by index, as ``tf.keras.utils.Sequence``: subclass it and define
+    ``__getitem__`` (batch ``index`` as ``x``, ``(x, y)`` or ``(x, y, sample_weight)``) and
+    ``__len__`` (batches per epoch); ``fit`` calls ``on_epoch_end`` after each epoch.
+
+    >>> import convlayers
+    >>> class Halves(Sequence):
+    ...     def __len__(self):
+    ...         return 2
+    ...     def __getitem__(self, index):
+    ...         x = np.full((4, 2), float(index), "float32")
+    ...         return x, x.sum(axis=1, keepdims=True)
+    >>> model = convlayers.Sequential([convlayers.Dense(1, input_shape=(2,))])
+    >>> model.compile("sgd", "mse")
+    >>> len(model.fit(Halves(), epochs=3, verbose=0).history["loss"])
+    3
+    """
+
+    def __getitem__(self, index: int) -> Any:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def on_epoch_end(self) -> None:
+        """Called by ``fit`` at the end of every epoch (e.g. to reshuffle)."""
+
+    def __iter__(self) -> Any:
+        """Every batch in order."""
+        for index in range(len(self)):
+            yield self[index]

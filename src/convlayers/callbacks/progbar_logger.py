@@ -49,7 +49,8 @@ class ProgbarLogger(Callback):
         self.count_mode = count_mode
         self.stateful_metrics = set(stateful_metrics or ())
         self.progbar: Progbar | None = None
-        self.target: int | None = None
+        self.target: int | None = None  # None: unknown (a generator without steps)
+        self._seen = 0
         self.verbose = 1
         self.epochs = 1
         self._called_in_fit = False
@@ -96,12 +97,16 @@ class ProgbarLogger(Callback):
         self._finalize(logs)
 
     def _new_bar(self) -> None:
-        self.progbar = Progbar(self.target or 0, verbose=self.verbose) if self.verbose else None
+        self.progbar = Progbar(self.target, verbose=self.verbose) if self.verbose else None
+        self._seen = 0
 
     def _update(self, batch: int, logs: Logs) -> None:
-        if self.progbar is not None and self.verbose == 1 and batch + 1 < (self.target or 0):
+        self._seen = batch + 1
+        last = self.target is not None and batch + 1 >= self.target
+        if self.progbar is not None and self.verbose == 1 and not last:
             self.progbar.update(batch + 1, dict(logs or {}))
 
     def _finalize(self, logs: Logs) -> None:
         if self.progbar is not None:
-            self.progbar.update(self.progbar.target, dict(logs or {}), finalize=True)
+            done = self._seen if self.target is None else self.target
+            self.progbar.update(done, dict(logs or {}), finalize=True)

@@ -40,8 +40,9 @@ def _to_tensor(value: Any, dtype: torch.dtype) -> torch.Tensor:
         array = np.asarray(value)
         if array.dtype == object:
             raise ValueError(
-                "The data must be arrays or tensors (lists or dicts of them); generators, "
-                "Sequences, datasets and ragged lists are not supported. "
+                "The data must be arrays or tensors (lists or dicts of them), or come in "
+                "batches (a Sequence, generator or iterable such as a DataLoader); ragged "
+                "lists are not supported. "
                 f"Received: {type(value).__name__} {value!r:.80}"
             )
         value = torch.as_tensor(array)

@@ -21,7 +21,8 @@ class Progbar:
     """A one-line progress bar for ``target`` steps, redrawn with ``\\r``.
 
     Args:
-        target: the number of steps.
+        target: the number of steps; None when unknown (a generator without
+            ``steps_per_epoch``): ``7/Unknown`` and no bar, as Keras shows it.
         width: bar width in characters.
         verbose: 1 redraws during the epoch; 2 prints one line at the end
             (``4/4 - 0s - loss: 0.5000 - 12ms/epoch - 3ms/step``).
@@ -31,7 +32,7 @@ class Progbar:
 
     def __init__(
         self,
-        target: int,
+        target: int | None,
         width: int = 30,
         verbose: int = 1,
         interval: float = 0.05,
@@ -53,11 +54,14 @@ class Progbar:
             return
         self._last = now
         elapsed = now - self._start
-        digits = len(str(self.target))
-        done = int(self.width * step / self.target) if self.target else self.width
-        bar = "=" * max(done - 1, 0) + (">" if done < self.width else "=")
-        bar = f"{step:{digits}d}/{self.target} [{bar}{'.' * (self.width - done)}]"
-        if finalize:
+        if self.target is None:
+            bar = f"{step:7d}/Unknown"
+        else:
+            digits = len(str(self.target))
+            done = int(self.width * step / self.target) if self.target else self.width
+            bar = "=" * max(done - 1, 0) + (">" if done < self.width else "=")
+            bar = f"{step:{digits}d}/{self.target} [{bar}{'.' * (self.width - done)}]"
+        if finalize or self.target is None:
             per_step = elapsed / max(step, 1)
             timing = f" - {elapsed:.0f}s {per_step * 1e3:.0f}ms/step"
         else:
@@ -70,7 +74,8 @@ class Progbar:
             self.stream.write("\r" + text + pad + ("\n" if finalize else ""))
         else:  # verbose 2: one line at the end, as Keras writes it
             per_step = elapsed / max(step, 1)
-            text = f"{step}/{self.target} - {elapsed:.0f}s{metrics} - {_duration(elapsed)}/epoch"
+            target = "Unknown" if self.target is None else self.target
+            text = f"{step}/{target} - {elapsed:.0f}s{metrics} - {_duration(elapsed)}/epoch"
             text += f" - {_duration(per_step)}/step"
             self.stream.write(text + "\n")
         self._prev_len = len(text)

@@ -19,6 +19,7 @@ a progress bar is added unless ``verbose=0``.
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ import torch
 from ..callbacks import Callback, CallbackList, History
 from ..layers.layer_utils import to_numpy
 from . import data_adapter
+from .batch_sources import ArrayBatches, batch_source, is_batched
 
 __all__ = ["LoopsMixin", "flatten_metrics_in_order"]
 
@@ -46,9 +48,43 @@ def _verbosity(verbose: Any) -> int:
     return int(verbose)
 
 
-def _steps(n: int, batch_size: int, steps: int | None = None) -> int:
-    total = max(1, -(-n // batch_size))
-    return total if steps is None else min(total, steps)
+def _refuse_with_batches(data: Any, **arguments: Any) -> None:
+    """ValueError naming the first of ``arguments`` given with data that comes in batches
+    (as tf-keras: a Sequence, generator or DataLoader carries its own)."""
+    for name, value in arguments.items():
+        if value is not None:
+            raise ValueError(
+                f"`{name}` must not be given when the data comes in batches (a Sequence, "
+                f"generator or iterable such as a DataLoader yields them). Received: "
+                f"{name}={value!r:.80} with x={type(data).__name__}"
+            )
+
+
+def _warn_prefetch(workers: int, use_multiprocessing: bool) -> None:
+    """Keras' prefetching threads/processes are not used: say so when they were asked for."""
+    if workers > 1 or use_multiprocessing:
+        warnings.warn(
+            f"workers={workers} and use_multiprocessing={use_multiprocessing} are not used: "
+            "batches are taken in the calling thread. To prefetch, pass a "
+            "torch.utils.data.DataLoader with num_workers.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _ran_out(steps: int | None, seen: int, epochs: int) -> bool:
+    """Warn as tf-keras does when a source gave fewer batches than an epoch takes."""
+    if seen > 0 and (steps is None or seen >= steps):
+        return False
+    wanted = f"{steps * epochs} batches" if steps is not None else "one batch per epoch"
+    warnings.warn(
+        "Your input ran out of data; interrupting training. Make sure that your dataset or "
+        f"generator can generate at least `steps_per_epoch * epochs` batches (in this "
+        f"case, {wanted}).",
+        UserWarning,
+        stacklevel=3,
+    )
+    return True
 
 
 def _batch_size(batch_size: Any, what: str = "batch_size") -> int:
@@ -101,6 +137,13 @@ class LoopsMixin:
         finally:
             self.train(was_training)
 
+    def _batch(self, batch: Any, class_weight: Mapping[int, float] | None = None) -> tuple:
+        """One batch as ``(x, y, sample_weight)`` tensors (class weights applied)."""
+        x, y, sample_weight = self._arrays(*data_adapter.unpack_x_y_sample_weight(batch))
+        if class_weight:
+            sample_weight = data_adapter.class_weights(y, sample_weight, class_weight)
+        return x, y, sample_weight
+
     def fit(
         self,
         x: Any = None,
@@ -126,42 +169,63 @@ class LoopsMixin:
         """Train for ``epochs`` epochs on ``(x, y)`` in batches; returns the History.
 
         ``x``/``y``/``sample_weight``: arrays or tensors (lists or dicts by name for
-        several inputs/outputs). ``class_weight`` ({class: weight}) multiplies the
-        sample weights by the weight of each sample's class (argmax of one-hot targets).
-        ``validation_data=(x, y)`` or ``(x, y, sample_weight)``, or ``validation_split``
-        (the last fraction of the data, before shuffling), adds ``val_*`` logs every
-        ``validation_freq`` epochs. ``verbose``: 0 quiet, 1 a progress bar, 2 a line
-        per epoch. ``shuffle``: a new order of the samples each epoch. ``validation_steps``
-        limits the validation batches. ``max_queue_size``, ``workers`` and
-        ``use_multiprocessing`` concern generators in Keras; ``fit`` takes arrays, for which
-        tf-keras does not use them either. ``steps_per_epoch`` is refused.
+        several inputs/outputs), cut into batches of ``batch_size``; or ``x`` alone as
+        data that comes in batches (``engine.batch_sources``): a Keras ``Sequence``, a
+        generator or iterator, or an iterable such as a torch ``DataLoader``, each batch
+        ``(x, y)`` or ``(x, y, sample_weight)``; ``steps_per_epoch`` then sets the
+        batches of an epoch (default: all of a Sequence or iterable, all that a
+        generator gives). ``class_weight`` ({class: weight}) multiplies the sample
+        weights by the weight of each sample's class (argmax of one-hot targets).
+        ``validation_data=(x, y)`` or ``(x, y, sample_weight)``, or batched data, or
+        ``validation_split`` (the last fraction of the arrays, before shuffling), adds
+        ``val_*`` logs every ``validation_freq`` epochs; ``validation_steps`` limits its
+        batches. ``verbose``: 0 quiet, 1 a progress bar, 2 a line per epoch.
+        ``shuffle``: a new order of the samples (of a Sequence's batches) each epoch.
+        ``max_queue_size``, ``workers`` and ``use_multiprocessing`` (Keras' prefetching
+        threads) are not used, with a warning when batched data asks for workers:
+        batches are taken in the calling thread (a ``DataLoader`` with ``num_workers``
+        prefetches on its own). With arrays, ``steps_per_epoch`` is refused.
         """
         self._assert_compiled()
-        if steps_per_epoch is not None:
-            raise ValueError(
-                "`steps_per_epoch` is not supported: fit takes arrays and runs all their "
-                f"batches each epoch. Received: steps_per_epoch={steps_per_epoch!r}"
-            )
         verbose = _verbosity(verbose)
-        batch_size = _batch_size(batch_size)
         if not 0 <= validation_split < 1:
             raise ValueError(
                 "`validation_split` must be in [0, 1). "
                 f"Received: validation_split={validation_split}"
             )
-        x, y, sample_weight = self._arrays(x, y, sample_weight)
-        if validation_split and validation_data is None:
-            (x, y, sample_weight), validation_data = data_adapter.train_validation_split(
-                (x, y, sample_weight), validation_split
-            )
+        if is_batched(x):
+            _refuse_with_batches(
+                x, y=y, sample_weight=sample_weight, batch_size=batch_size,
+                validation_split=validation_split or None,
+            )  # fmt: skip
+            source: Any = batch_source(x, steps_per_epoch, shuffle)
+            batch_weight = class_weight
+            _warn_prefetch(workers, use_multiprocessing)
+        else:
+            if steps_per_epoch is not None:
+                raise ValueError(
+                    "`steps_per_epoch` is not supported with arrays: fit runs all their "
+                    f"batches each epoch. Received: steps_per_epoch={steps_per_epoch!r}"
+                )
+            batch_size = _batch_size(batch_size)
+            x, y, sample_weight = self._arrays(x, y, sample_weight)
+            if validation_split and validation_data is None:
+                (x, y, sample_weight), validation_data = data_adapter.train_validation_split(
+                    (x, y, sample_weight), validation_split
+                )
+            if class_weight:
+                sample_weight = data_adapter.class_weights(y, sample_weight, class_weight)
+            source = ArrayBatches((x, y, sample_weight), batch_size, shuffle)
+            batch_weight = None
+            self._ensure_ready(x)
+        ready = not is_batched(x)  # batched data builds the model from its first batch
         if validation_data is not None:
-            val_x, val_y, val_sw = data_adapter.unpack_x_y_sample_weight(validation_data)
-        if class_weight:
-            sample_weight = data_adapter.class_weights(y, sample_weight, class_weight)
-        n = data_adapter.num_samples(x, y, sample_weight)
-        self._ensure_ready(x)
-        steps = _steps(n, batch_size)
-        callbacks = _callback_list(callbacks, self, verbose, epochs=epochs, steps=steps)
+            val_x, val_y, val_sw = (
+                (validation_data, None, None)
+                if is_batched(validation_data)
+                else data_adapter.unpack_x_y_sample_weight(validation_data)
+            )
+        callbacks = _callback_list(callbacks, self, verbose, epochs=epochs, steps=source.steps)
         self.stop_training = False
         callbacks.on_train_begin()
         device, logs, epoch_logs = self._device(), {}, {}
@@ -169,20 +233,29 @@ class LoopsMixin:
             self.reset_metrics()
             callbacks.on_epoch_begin(epoch)
             self.train()
-            order = torch.randperm(n) if shuffle else torch.arange(n)
-            for step in range(steps):
+            seen = 0
+            for step, batch in enumerate(source.epoch()):
                 callbacks.on_train_batch_begin(step)
-                index = order[step * batch_size : (step + 1) * batch_size]
-                logs = self._train_step(*data_adapter.take((x, y, sample_weight), index, device))
+                arrays = self._batch(batch, batch_weight)
+                if not ready:
+                    self._ensure_ready(arrays[0])
+                    device, ready = self._device(), True
+                logs = self._train_step(*data_adapter.take(arrays, slice(None), device))
                 callbacks.on_train_batch_end(step, logs)
+                seen = step + 1
                 if self.stop_training:
+                    break
+            source.end_epoch()
+            if not self.stop_training and _ran_out(source.steps, seen, epochs - initial_epoch):
+                self.stop_training = True
+                if seen == 0:
                     break
             epoch_logs = dict(logs)
             if validation_data is not None and _should_eval(epoch, validation_freq):
+                val_batch = None if is_batched(val_x) else validation_batch_size or batch_size
                 val_logs = self.evaluate(
-                    val_x, val_y, batch_size=validation_batch_size or batch_size,
-                    verbose=0, sample_weight=val_sw, steps=validation_steps,
-                    callbacks=callbacks, return_dict=True,
+                    val_x, val_y, batch_size=val_batch, verbose=0, sample_weight=val_sw,
+                    steps=validation_steps, callbacks=callbacks, return_dict=True,
                 )  # fmt: skip
                 epoch_logs.update({f"val_{key}": value for key, value in val_logs.items()})
             callbacks.on_epoch_end(epoch, epoch_logs)
@@ -209,24 +282,33 @@ class LoopsMixin:
     ) -> Any:
         """The loss (regularization included) and metrics over ``(x, y)`` in eval mode,
         as the mean over all batches: a float, ``[loss, *metrics]`` in
-        ``metrics_names`` order, or a dict with ``return_dict=True``. ``steps`` limits
-        the number of batches; the generator options are accepted as in ``fit``."""
+        ``metrics_names`` order, or a dict with ``return_dict=True``. ``x`` may come in
+        batches as in ``fit``. ``steps`` limits the number of batches; the prefetching
+        options are accepted as in ``fit``."""
         self._assert_compiled()
         verbose = _verbosity(verbose)
-        batch_size = _batch_size(batch_size)
-        x, y, sample_weight = self._arrays(x, y, sample_weight)
-        n = data_adapter.num_samples(x, y, sample_weight)
-        self._ensure_ready(x)
-        total = _steps(n, batch_size, steps)
-        callbacks = _callback_list(callbacks, self, verbose, epochs=1, steps=total)
+        if is_batched(x):
+            _refuse_with_batches(x, y=y, sample_weight=sample_weight, batch_size=batch_size)
+            source: Any = batch_source(x, steps, shuffle=False)
+            _warn_prefetch(workers, use_multiprocessing)
+            ready = False
+        else:
+            x, y, sample_weight = self._arrays(x, y, sample_weight)
+            source = ArrayBatches((x, y, sample_weight), _batch_size(batch_size), False, steps)
+            self._ensure_ready(x)
+            ready = True
+        callbacks = _callback_list(callbacks, self, verbose, epochs=1, steps=source.steps)
         device, logs = self._device(), {}
         self.reset_metrics()
         callbacks.on_test_begin()
         with self._mode(training=False):
-            for step in range(total):
+            for step, batch in enumerate(source.epoch()):
                 callbacks.on_test_batch_begin(step)
-                part = slice(step * batch_size, (step + 1) * batch_size)
-                logs = self._test_step(*data_adapter.take((x, y, sample_weight), part, device))
+                arrays = self._batch(batch)
+                if not ready:
+                    self._ensure_ready(arrays[0])
+                    device, ready = self._device(), True
+                logs = self._test_step(*data_adapter.take(arrays, slice(None), device))
                 callbacks.on_test_batch_end(step, logs)
         callbacks.on_test_end(logs=logs)
         return logs if return_dict else flatten_metrics_in_order(logs, self.metrics_names)
@@ -243,25 +325,34 @@ class LoopsMixin:
         use_multiprocessing: bool = False,
     ) -> Any:
         """The model's outputs on ``x`` in eval mode, batched, as NumPy arrays (a list for
-        several outputs); prints a progress bar unless ``verbose=0``. The generator
-        options are accepted as in ``fit``."""
+        several outputs); prints a progress bar unless ``verbose=0``. ``x`` may come in
+        batches as in ``fit`` (of each batch only ``x`` is used). The prefetching options
+        are accepted as in ``fit``."""
         verbose = _verbosity(verbose)
-        batch_size = _batch_size(batch_size)
-        x = data_adapter.to_tensors(x, self._torch_dtype)
-        if x is None:
-            raise ValueError("`x` must be given. Received: x=None")
-        n = data_adapter.num_samples(x)
-        total = _steps(n, batch_size, steps)
-        callbacks = _callback_list(callbacks, self, verbose, epochs=1, steps=total)
+        if is_batched(x):
+            _refuse_with_batches(x, batch_size=batch_size)
+            source: Any = batch_source(x, steps, shuffle=False)
+            _warn_prefetch(workers, use_multiprocessing)
+        else:
+            x = data_adapter.to_tensors(x, self._torch_dtype)
+            if x is None:
+                raise ValueError("`x` must be given. Received: x=None")
+            source = ArrayBatches((x, None, None), _batch_size(batch_size), False, steps)
+        callbacks = _callback_list(callbacks, self, verbose, epochs=1, steps=source.steps)
         device, chunks = self._device(), []
         callbacks.on_predict_begin()
         with self._mode(training=False):
-            for step in range(total):
+            for step, batch in enumerate(source.epoch()):
                 callbacks.on_predict_batch_begin(step)
-                part = slice(step * batch_size, (step + 1) * batch_size)
-                outputs = self._predict_step(data_adapter.take(x, part, device))
+                inputs = data_adapter.take(self._batch(batch)[0], slice(None), device)
+                outputs = self._predict_step(inputs)
                 chunks.append(outputs)
                 callbacks.on_predict_batch_end(step, {"outputs": outputs})
         callbacks.on_predict_end()
+        if not chunks:
+            raise ValueError(
+                "Unexpected result of `predict`: no batch was given (an empty or exhausted "
+                f"source). Received: x={type(x).__name__}"
+            )
         arrays = [to_numpy(torch.cat(parts), copy=False) for parts in zip(*chunks)]
         return arrays[0] if len(arrays) == 1 else arrays
