@@ -199,7 +199,7 @@ class LoopsMixin:
                 validation_split=validation_split or None,
             )  # fmt: skip
             source: Any = batch_source(x, steps_per_epoch, shuffle)
-            batch_weight = class_weight
+            batch_weight, ready = class_weight, False  # built from the first batch
             _warn_prefetch(workers, use_multiprocessing)
         else:
             if steps_per_epoch is not None:
@@ -216,9 +216,8 @@ class LoopsMixin:
             if class_weight:
                 sample_weight = data_adapter.class_weights(y, sample_weight, class_weight)
             source = ArrayBatches((x, y, sample_weight), batch_size, shuffle)
-            batch_weight = None
+            batch_weight, ready = None, True
             self._ensure_ready(x)
-        ready = not is_batched(x)  # batched data builds the model from its first batch
         if validation_data is not None:
             val_x, val_y, val_sw = (
                 (validation_data, None, None)
