@@ -1,6 +1,7 @@
 """Keras-style layers on PyTorch."""
 
 from . import symbolic_ops  # noqa: F401  (installs the operators of symbolic tensors)
+from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
 from .base import Layer
 from .conv import Conv1D, Conv2D
 from .core import Activation, Dense, Dropout, Flatten, Reshape
@@ -58,6 +59,7 @@ for _cls in (Conv1D, Conv2D, SeparableConv1D, SeparableConv2D):
 del _cls
 
 __all__ = [
+    "ELU",
     "Activation",
     "Add",
     "Average",
@@ -92,6 +94,7 @@ __all__ = [
     "Lambda",
     "Layer",
     "LayerNormalization",
+    "LeakyReLU",
     "LocallyConnected1D",
     "LocallyConnected2D",
     "MaxPool1D",
@@ -101,15 +104,19 @@ __all__ = [
     "Maximum",
     "Minimum",
     "Multiply",
+    "PReLU",
     "Permute",
+    "ReLU",
     "Reshape",
     "SeparableConv1D",
     "SeparableConv2D",
     "SeparableConvolution1D",
     "SeparableConvolution2D",
+    "Softmax",
     "SpatialDropout1D",
     "SpatialDropout2D",
     "Subtract",
+    "ThresholdedReLU",
     "UpSampling1D",
     "UpSampling2D",
     "ZeroPadding1D",
