@@ -13,7 +13,12 @@ import torch
 
 from . import config
 
-__all__ = ["dtype_name", "standardize_dtype", "to_torch_dtype"]
+__all__ = ["INTEGER_DTYPES", "dtype_name", "standardize_dtype", "to_torch_dtype"]
+
+#: The dtypes of id and index inputs (``Input(dtype="int32")`` for an ``Embedding``).
+INTEGER_DTYPES = frozenset(
+    ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
+)
 
 _FLOAT_DTYPES: dict[str, torch.dtype] = {
     "float16": torch.float16,

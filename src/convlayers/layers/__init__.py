@@ -6,6 +6,7 @@ from .base import Layer
 from .conv import Conv1D, Conv2D
 from .core import Activation, Dense, Dropout, Flatten, Reshape
 from .depthwise import DepthwiseConv1D, DepthwiseConv2D
+from .embedding import Embedding
 from .input_layer import Input, InputLayer
 from .input_spec import InputSpec
 from .lambda_layer import Lambda
@@ -79,6 +80,7 @@ __all__ = [
     "DepthwiseConv1D",
     "DepthwiseConv2D",
     "Dropout",
+    "Embedding",
     "Flatten",
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..dtypes import INTEGER_DTYPES, dtype_name
 from ..naming import unique_name
 from ..symbolic import Node, SymbolicTensor
 from .base import Layer, as_shape
@@ -29,7 +30,8 @@ class InputLayer(Layer):
     Args:
         input_shape: shape of one sample (without the batch axis).
         batch_size: optional fixed batch size.
-        dtype: dtype name of the input, 'float32' by default.
+        dtype: dtype name of the input, 'float32' by default; an integer or bool dtype
+            ('int32', ...) for ids, as an ``Embedding`` takes.
         name: layer name; ``input_1``, ``input_2``, ... by default.
         batch_input_shape: the full shape, instead of ``input_shape``/``batch_size``.
 
@@ -68,9 +70,13 @@ class InputLayer(Layer):
         if not name:
             name = unique_name("Input")
             name = "input_1" if name == "input" else f"input_{int(name[6:]) + 1}"
-        super().__init__(name=name, dtype=dtype, batch_input_shape=batch_input_shape, **kwargs)
+        ids = dtype is not None and dtype_name(dtype) in INTEGER_DTYPES  # e.g. token ids
+        super().__init__(
+            name=name, dtype=None if ids else dtype, batch_input_shape=batch_input_shape, **kwargs
+        )
+        self._input_dtype = dtype_name(dtype) if ids else self.dtype
         self.built = True
-        tensor = SymbolicTensor(self._batch_input_shape, self.dtype, name=self.name)
+        tensor = SymbolicTensor(self._batch_input_shape, self._input_dtype, name=self.name)
         Node(self, tensor, tensor).is_input = True
 
     def call(self, inputs: Any) -> Any:
@@ -82,7 +88,7 @@ class InputLayer(Layer):
     def get_config(self) -> dict[str, Any]:
         return {
             "batch_input_shape": self._batch_input_shape,
-            "dtype": self.dtype,
+            "dtype": self._input_dtype,
             "sparse": False,
             "ragged": False,
             "name": self.name,
@@ -105,7 +111,8 @@ def Input(
         shape: the shape of one sample, e.g. ``(length, channels)``; ``None`` for an
             unknown size.
         batch_size: a fixed batch size, or ``None`` (any).
-        dtype: the dtype name, 'float32' by default.
+        dtype: the dtype name, 'float32' by default ('int32' and the other integer
+            dtypes for ids).
         name: the name of the :class:`~convlayers.layers.core.InputLayer` made for it.
         batch_shape: the full shape including the batch axis, instead of ``shape``.
 
