@@ -29,6 +29,8 @@ from __future__ import annotations
 __all__ = [
     "conv_output_length",
     "conv_padding",
+    "deconv_crop",
+    "deconv_output_length",
     "effective_kernel_size",
     "local_output_length",
     "local_padding",
@@ -63,6 +65,60 @@ def conv_output_length(
     elif padding != "valid":
         raise ValueError(f"Unknown padding {padding!r}")
     return _ceil_div(length - k_eff + 1, stride)
+
+
+def deconv_output_length(
+    length: int | None,
+    kernel_size: int,
+    padding: str,
+    output_padding: int | None = None,
+    stride: int = 1,
+    dilation: int = 1,
+) -> int | None:
+    """Output length of a transposed convolution (tf-keras' ``deconv_output_length``).
+
+    Without ``output_padding``: ``L * s`` ('same'), ``L * s + max(k_eff - s, 0)``
+    ('valid'); with it: ``(L - 1) * s + k_eff - 2 * pad + output_padding`` where ``pad``
+    is ``k_eff // 2`` ('same') or 0 ('valid').
+
+    >>> deconv_output_length(5, 3, "same", stride=2), deconv_output_length(5, 3, "valid", 2, 3)
+    (10, 17)
+    """
+    if length is None:
+        return None
+    k_eff = effective_kernel_size(kernel_size, dilation)
+    if padding not in ("same", "valid"):
+        raise ValueError(f"Unknown padding {padding!r}")
+    if output_padding is None:
+        return length * stride if padding == "same" else length * stride + max(k_eff - stride, 0)
+    pad = k_eff // 2 if padding == "same" else 0
+    return (length - 1) * stride + k_eff - 2 * pad + output_padding
+
+
+def deconv_crop(
+    length: int,
+    kernel_size: int,
+    padding: str,
+    output_padding: int | None = None,
+    stride: int = 1,
+    dilation: int = 1,
+) -> tuple[int, int]:
+    """``(start, out)``: a transposed convolution's output is entries ``start`` to
+    ``start + out`` of the full one (``(L - 1) * s + k_eff`` long), zeros past its end.
+
+    TF computes it as the input gradient of the convolution of an ``out``-long input
+    into ``L`` outputs; that convolution pads ``max((L - 1) * s + k_eff - out, 0)``
+    zeros, the smaller half before ('same'), or none ('valid').
+
+    >>> deconv_crop(5, 4, "same", stride=2)  # full length 12
+    (1, 10)
+    """
+    out = deconv_output_length(length, kernel_size, padding, output_padding, stride, dilation)
+    assert out is not None
+    if padding == "valid":
+        return 0, out
+    full = (length - 1) * stride + effective_kernel_size(kernel_size, dilation)
+    return max(full - out, 0) // 2, out
 
 
 def conv_padding(

@@ -4,6 +4,7 @@ from . import symbolic_ops  # noqa: F401  (installs the operators of symbolic te
 from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
 from .base import Layer
 from .conv import Conv1D, Conv2D
+from .conv_transpose import Conv1DTranspose, Conv2DTranspose
 from .core import Activation, Dense, Dropout, Flatten, Reshape
 from .depthwise import DepthwiseConv1D, DepthwiseConv2D
 from .embedding import Embedding
@@ -71,7 +72,9 @@ __all__ = [
     "BatchNormalization",
     "Concatenate",
     "Conv1D",
+    "Conv1DTranspose",
     "Conv2D",
+    "Conv2DTranspose",
     "Convolution1D",
     "Convolution2D",
     "Cropping1D",
