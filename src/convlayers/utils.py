@@ -20,6 +20,7 @@ __all__ = [
     "Sequence",
     "get_registered_object",
     "normalize",
+    "pad_sequences",
     "register_keras_serializable",
     "set_random_seed",
     "to_categorical",
@@ -89,6 +90,57 @@ def set_random_seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+def pad_sequences(
+    sequences: Any,
+    maxlen: int | None = None,
+    dtype: Any = "int32",
+    padding: str = "pre",
+    truncating: str = "pre",
+    value: Any = 0.0,
+) -> np.ndarray:
+    """Sequences of different lengths as one ``(N, maxlen, ...)`` array, as
+    ``tf.keras.utils.pad_sequences``: longer ones lose their start ('pre') or end ('post')
+    entries, shorter ones get ``value`` before ('pre') or after ('post') them.
+
+    >>> pad_sequences([[1, 2, 3], [4]], maxlen=2)
+    array([[2, 3],
+           [0, 4]], dtype=int32)
+    """
+    if not hasattr(sequences, "__len__"):
+        raise ValueError("`sequences` must be iterable.")
+    lengths, sample_shape = [], None
+    for entry in sequences:
+        if not hasattr(entry, "__len__"):
+            raise ValueError(
+                f"`sequences` must be a list of iterables. Found non-iterable: {entry}"
+            )
+        lengths.append(len(entry))
+        if sample_shape is None and len(entry):
+            sample_shape = np.asarray(entry).shape[1:]
+    sample_shape = sample_shape or ()
+    if maxlen is None:
+        maxlen = max(lengths) if lengths else 0
+    if truncating not in ("pre", "post"):
+        raise ValueError(f'Truncating type "{truncating}" not understood')
+    if padding not in ("pre", "post"):
+        raise ValueError(f'Padding type "{padding}" not understood')
+    out = np.full((len(lengths), maxlen, *sample_shape), value, dtype=dtype)
+    for index, entry in enumerate(sequences):
+        if not len(entry):
+            continue
+        kept = np.asarray(entry[-maxlen:] if truncating == "pre" else entry[:maxlen], dtype=dtype)
+        if kept.shape[1:] != sample_shape:
+            raise ValueError(
+                f"Shape of sample {kept.shape[1:]} of sequence at position {index} is "
+                f"different from expected shape {sample_shape}"
+            )
+        if padding == "post":
+            out[index, : len(kept)] = kept
+        else:
+            out[index, -len(kept) :] = kept
+    return out
 
 
 class Sequence:

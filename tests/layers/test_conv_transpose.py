@@ -13,6 +13,7 @@ from fixture_loader import load_fixtures, load_index
 from parity import check_against_fixture, reference_error
 
 import convlayers
+from convlayers.layers.registry import layer_class
 
 L = convlayers.layers
 INDEX = load_index("conv_transpose")
@@ -114,3 +115,10 @@ def test_gradcheck_and_a_generator_model_round_trips():
     restored.set_weights(model.get_weights())
     z = np.random.default_rng(0).normal(size=(3, 6)).astype("float32")
     np.testing.assert_array_equal(restored.predict(z, verbose=0), model.predict(z, verbose=0))
+
+
+def test_aliases_of_the_transposed_convolutions():
+    """Keras 1 names, in code and in the class names of model files."""
+    layers = convlayers.layers
+    assert layers.Convolution2DTranspose is layers.Conv2DTranspose
+    assert layer_class("Convolution1DTranspose") is layers.Conv1DTranspose

@@ -55,8 +55,9 @@ from .upsampling import UpSampling1D, UpSampling2D
 
 # Keras 1 names tf-keras still accepts (in code and in model configs).
 Convolution1D, Convolution2D = Conv1D, Conv2D
+Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose
 SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
-for _cls in (Conv1D, Conv2D, SeparableConv1D, SeparableConv2D):
+for _cls in (Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, SeparableConv1D, SeparableConv2D):
     register_builtin(_cls, _cls.__name__.replace("Conv", "Convolution"))
 del _cls
 
@@ -76,7 +77,9 @@ __all__ = [
     "Conv2D",
     "Conv2DTranspose",
     "Convolution1D",
+    "Convolution1DTranspose",
     "Convolution2D",
+    "Convolution2DTranspose",
     "Cropping1D",
     "Cropping2D",
     "Dense",
