@@ -7,8 +7,8 @@ for more. The bias is added last, so those entries hold the bias, as in TF.
 
 >>> import torch
 >>> x, kernel = torch.ones(1, 2, 1), torch.ones(3, 1, 1)  # (N, L, C), (k, F, C)
->>> conv_transpose(x, kernel, None, (2,), "same", None, (1,), True)[0, :, 0]
-tensor([1., 2., 1., 1.])
+>>> conv_transpose(x, kernel, None, (2,), "same", None, (1,), True)[0, :, 0]  # full: 1 1 2 1 1
+tensor([1., 1., 2., 1.])
 """
 
 from __future__ import annotations
