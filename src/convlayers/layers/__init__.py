@@ -48,8 +48,21 @@ from .pooling import (
     MaxPooling2D,
 )
 from .registry import register_builtin
-from .regularization import SpatialDropout1D, SpatialDropout2D
-from .reshaping import Cropping1D, Cropping2D, Permute, ZeroPadding1D, ZeroPadding2D
+from .regularization import (
+    ActivityRegularization,
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+)
+from .reshaping import (
+    Cropping1D,
+    Cropping2D,
+    Permute,
+    RepeatVector,
+    ZeroPadding1D,
+    ZeroPadding2D,
+)
 from .separable import SeparableConv1D, SeparableConv2D
 from .upsampling import UpSampling1D, UpSampling2D
 
@@ -64,6 +77,7 @@ del _cls
 __all__ = [
     "ELU",
     "Activation",
+    "ActivityRegularization",
     "Add",
     "Average",
     "AveragePooling1D",
@@ -88,6 +102,8 @@ __all__ = [
     "Dropout",
     "Embedding",
     "Flatten",
+    "GaussianDropout",
+    "GaussianNoise",
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
     "GlobalAvgPool1D",
@@ -115,6 +131,7 @@ __all__ = [
     "PReLU",
     "Permute",
     "ReLU",
+    "RepeatVector",
     "Reshape",
     "SeparableConv1D",
     "SeparableConv2D",

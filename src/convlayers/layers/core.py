@@ -240,6 +240,16 @@ class Flatten(Layer):
         return {**super().get_config(), "data_format": self.data_format}
 
 
+def seeded_generator(layer: Any, device: torch.device) -> torch.Generator | None:
+    """The private generator of a random layer with a ``seed`` (made on first use and
+    kept in ``layer._generator``); None, torch's global generator, without one."""
+    if layer.seed is None:
+        return None
+    if layer._generator is None:
+        layer._generator = torch.Generator(device=device).manual_seed(layer.seed)
+    return layer._generator
+
+
 class Dropout(Layer):
     """Sets a fraction ``rate`` of the inputs to 0 in training, scaling the rest by
     ``1 / (1 - rate)``. Training means ``training=True``, or ``training=None`` with the
@@ -283,10 +293,8 @@ class Dropout(Layer):
         if self.rate == 1:
             return torch.zeros_like(inputs)
         shape = self._noise_shape(inputs)
-        if self.seed is not None and self._generator is None:
-            self._generator = torch.Generator(device=inputs.device).manual_seed(self.seed)
         keep = torch.empty(shape, dtype=inputs.dtype, device=inputs.device)
-        keep.bernoulli_(1 - self.rate, generator=self._generator)
+        keep.bernoulli_(1 - self.rate, generator=seeded_generator(self, inputs.device))
         return inputs * keep / (1 - self.rate)
 
     def _noise_shape(self, inputs: torch.Tensor) -> torch.Size:

@@ -1,4 +1,5 @@
-"""SpatialDropout1D and SpatialDropout2D: Dropout that drops whole channels.
+"""Regularization layers: SpatialDropout1D/2D (Dropout that drops whole channels),
+GaussianNoise, GaussianDropout and ActivityRegularization.
 
 They are :class:`~convlayers.layers.core.Dropout` with a keep mask of one entry per
 (sample, channel), broadcast over the steps or the image: in training a channel is zeroed
@@ -23,11 +24,19 @@ from typing import Any
 
 import torch
 
+from .. import regularizers
 from ..validation import normalize_data_format
-from .core import Dropout
+from .base import Layer
+from .core import Dropout, seeded_generator
 from .input_spec import InputSpec
 
-__all__ = ["SpatialDropout1D", "SpatialDropout2D"]
+__all__ = [
+    "ActivityRegularization",
+    "GaussianDropout",
+    "GaussianNoise",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+]
 
 
 class _SpatialDropout(Dropout):
@@ -107,3 +116,104 @@ class SpatialDropout2D(_SpatialDropout):
         # tf-keras leaves data_format out (a channels_first layer comes back channels_last
         # from its config); it is kept here and tf-keras' constructor accepts it.
         return {**super().get_config(), "data_format": self.data_format}
+
+
+class _Noise(Layer):
+    """A layer that changes its input in training only (``training=True``, or
+    ``training=None`` with the module in train mode), as Dropout."""
+
+    supports_masking = True
+
+    def __init__(self, seed: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.seed = seed
+        self._generator: torch.Generator | None = None
+
+    def _normal(self, inputs: torch.Tensor, mean: float, std: float) -> torch.Tensor:
+        noise = torch.empty_like(inputs)
+        return noise.normal_(mean, std, generator=seeded_generator(self, inputs.device))
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+
+class GaussianNoise(_Noise):
+    """Adds N(0, ``stddev``^2) noise in training; the identity in inference.
+
+    Shapes: output shape = input shape.
+
+    >>> import torch
+    >>> layer = GaussianNoise(0.1, seed=0)
+    >>> x = torch.ones(3)
+    >>> bool((layer.eval()(x) == 1).all()), bool((layer(x, training=True) != 1).all())
+    (True, True)
+    """
+
+    def __init__(self, stddev: float, seed: int | None = None, **kwargs: Any) -> None:
+        super().__init__(seed, **kwargs)
+        self.stddev = stddev
+
+    def call(self, inputs: torch.Tensor, training: bool | None = None) -> torch.Tensor:
+        if not (self.training if training is None else training):
+            return inputs
+        return inputs + self._normal(inputs, 0.0, self.stddev)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
+
+
+class GaussianDropout(_Noise):
+    """Multiplies by N(1, ``rate / (1 - rate)``) noise in training when ``0 < rate < 1``;
+    the identity otherwise.
+
+    Shapes: output shape = input shape.
+
+    >>> import torch
+    >>> GaussianDropout(0.5).eval()(torch.ones(2)).tolist()
+    [1.0, 1.0]
+    """
+
+    def __init__(self, rate: float, seed: int | None = None, **kwargs: Any) -> None:
+        super().__init__(seed, **kwargs)
+        self.rate = rate
+
+    def call(self, inputs: torch.Tensor, training: bool | None = None) -> torch.Tensor:
+        if not (0 < self.rate < 1) or not (self.training if training is None else training):
+            return inputs
+        return inputs * self._normal(inputs, 1.0, (self.rate / (1.0 - self.rate)) ** 0.5)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
+class ActivityRegularization(Layer):
+    """The identity, adding ``l1 * sum(|x|) + l2 * sum(x^2)`` (over the batch's mean) to
+    the model's losses, as an ``activity_regularizer`` does.
+
+    Shapes: output shape = input shape.
+
+    >>> import torch
+    >>> layer = ActivityRegularization(l1=0.5)
+    >>> _ = layer(torch.tensor([[1.0, -3.0]]))
+    >>> [float(loss) for loss in layer.losses]
+    [2.0]
+    """
+
+    supports_masking = True
+
+    def __init__(self, l1: float = 0.0, l2: float = 0.0, **kwargs: Any) -> None:
+        kwargs.pop("activity_regularizer", None)  # in a saved config: made from l1 and l2
+        super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
+        self.l1 = l1
+        self.l2 = l2
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        return inputs
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+    def get_config(self) -> dict[str, Any]:
+        config = {**super().get_config(), "l1": self.l1, "l2": self.l2}
+        config.pop("activity_regularizer", None)
+        return config

@@ -26,7 +26,14 @@ from .base import Layer, as_shape
 from .input_spec import InputSpec
 from .spatial import SpatialLayer
 
-__all__ = ["Cropping1D", "Cropping2D", "Permute", "ZeroPadding1D", "ZeroPadding2D"]
+__all__ = [
+    "Cropping1D",
+    "Cropping2D",
+    "Permute",
+    "RepeatVector",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+]
 
 Pairs = tuple[tuple[int, int], ...]
 _ORDINALS = ("1st", "2nd")
@@ -278,3 +285,32 @@ class Permute(Layer):
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "dims": self.dims}
+
+
+class RepeatVector(Layer):
+    """Repeats each ``(N, C)`` input row ``n`` times: ``(N, n, C)`` (the bridge from a
+    vector to a sequence in encoder-decoder models).
+
+    Shapes: input ``(N, C)``; output ``(N, n, C)``.
+
+    >>> import torch
+    >>> RepeatVector(2)(torch.tensor([[1.0, 2.0]])).tolist()
+    [[[1.0, 2.0], [1.0, 2.0]]]
+    """
+
+    def __init__(self, n: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(n, int):
+            raise TypeError(f"Expected an integer value for `n`, got {type(n)}.")
+        self.n = n
+        self.input_spec = InputSpec(ndim=2)
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        return inputs.unsqueeze(1).expand(-1, self.n, -1)
+
+    def compute_output_shape(self, input_shape: Any) -> tuple[int | None, ...]:
+        shape = as_shape(input_shape)
+        return (shape[0], self.n, shape[1])
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "n": self.n}
