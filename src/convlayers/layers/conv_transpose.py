@@ -16,21 +16,22 @@ from typing import Any
 
 import torch
 
-from .. import constraints, initializers, regularizers
 from ..conv_arithmetic import deconv_output_length
 from ..ops.conv import check_floating
 from ..ops.conv_transpose import conv_transpose
 from ..symbolic import SymbolicTensor
-from ..validation import normalize_positive_int, normalize_tuple
+from ..validation import normalize_tuple
 from .base import as_shape
-from .conv import Conv, IntOrTuple
+from .conv import IntOrTuple, _PlainConv
 from .input_spec import InputSpec
 
 __all__ = ["Conv1DTranspose", "Conv2DTranspose"]
 
 
-class _ConvTranspose(Conv):
-    """A transposed convolution; subclasses fix ``rank``."""
+class _ConvTranspose(_PlainConv):
+    """A transposed convolution; subclasses fix ``rank``. The arguments are Conv1D/2D's
+    (``groups`` only 1) plus ``output_padding``, which Keras places after ``padding``;
+    positional arguments follow Keras' order up to ``use_bias``."""
 
     causal_padding = False
 
@@ -45,13 +46,7 @@ class _ConvTranspose(Conv):
         dilation_rate: IntOrTuple = 1,
         activation: Any = None,
         use_bias: bool = True,
-        kernel_initializer: Any = "glorot_uniform",
-        bias_initializer: Any = "zeros",
-        kernel_regularizer: Any = None,
-        bias_regularizer: Any = None,
-        activity_regularizer: Any = None,
-        kernel_constraint: Any = None,
-        bias_constraint: Any = None,
+        *,
         groups: int = 1,
         **kwargs: Any,
     ) -> None:
@@ -61,6 +56,7 @@ class _ConvTranspose(Conv):
                 f"convolution is not supported. Received: groups={groups!r}"
             )
         super().__init__(
+            filters,
             kernel_size,
             strides=strides,
             padding=padding,
@@ -68,16 +64,8 @@ class _ConvTranspose(Conv):
             dilation_rate=dilation_rate,
             activation=activation,
             use_bias=use_bias,
-            bias_initializer=bias_initializer,
-            bias_regularizer=bias_regularizer,
-            bias_constraint=bias_constraint,
-            activity_regularizer=activity_regularizer,
             **kwargs,
         )
-        self.filters = normalize_positive_int(filters, "filters")
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
         self.output_padding = None
         if output_padding is not None:
             self.output_padding = normalize_tuple(
@@ -148,15 +136,7 @@ class _ConvTranspose(Conv):
         return (shape[0], self.filters, *spatial)
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            **super().get_config(),
-            "filters": self.filters,
-            "groups": 1,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "output_padding": self.output_padding,
-        }
+        return {**super().get_config(), "output_padding": self.output_padding}
 
 
 class Conv1DTranspose(_ConvTranspose):
