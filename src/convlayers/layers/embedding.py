@@ -97,18 +97,17 @@ class Embedding(Layer):
         self.built = True
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
-        ids = inputs if not (inputs.is_floating_point() or inputs.dtype == torch.bool) else None
-        if ids is None:
-            ids = inputs.to(torch.int64)  # truncation toward zero, as tf.cast
-        if ids.numel() and not torch.compiler.is_compiling():
-            low, high = ids.min(), ids.max()
-            if low < 0 or high >= self.input_dim:
-                bad = int(low) if low < 0 else int(high)
-                raise IndexError(
-                    f"Layer {self.name!r}: an id of the input is {bad}, not in "
-                    f"[0, {self.input_dim}) (input_dim={self.input_dim})"
-                )
-        return F.embedding(ids, self.embeddings)
+        ids = inputs
+        if ids.is_floating_point() or ids.dtype == torch.bool:
+            ids = ids.to(torch.int64)  # truncation toward zero, as tf.cast
+        try:
+            return F.embedding(ids, self.embeddings)
+        except IndexError:  # torch checks the range; name the layer and the id
+            low, high = int(ids.min()), int(ids.max())
+            raise IndexError(
+                f"Layer {self.name!r}: an id of the input is {low if low < 0 else high}, "
+                f"not in [0, {self.input_dim}) (input_dim={self.input_dim})"
+            ) from None
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
         if not self.mask_zero:
