@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import tf_keras
 from fixture_io import write_fixtures
-from tf_reference import meta, probe, run_case
+from tf_reference import meta, probe_rows, run_case
 
 L = tf_keras.layers
 GENERATOR = "tools/make_activation_fixtures.py"
@@ -61,7 +61,7 @@ def probes():
         (L.ThresholdedReLU, dict(theta=None), SHAPE),
         (L.ThresholdedReLU, dict(theta=-1.0), SHAPE),
     ]
-    return [probe(cls, kwargs, shape) for cls, kwargs, shape in specs]
+    return probe_rows(specs)
 
 
 def main():

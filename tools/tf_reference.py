@@ -128,6 +128,16 @@ def cross_check_channels_first(layer_cls, kwargs: dict, case: dict) -> float:
     return float(max(diffs))
 
 
+def probe_rows(specs) -> list[dict]:
+    """``probe`` of each ``(layer class, kwargs, input_shape)``, an error's text without
+    tf-keras' "Call arguments received" listing (a repr of the call's arguments)."""
+    rows = [probe(cls, kwargs, shape) for cls, kwargs, shape in specs]
+    for row in rows:
+        if "error" in row:
+            row["error"] = row["error"].split("\n\nCall arguments received")[0]
+    return rows
+
+
 def seed_for(family: str, case_id: str) -> int:
     return zlib.crc32(f"{family}/{case_id}".encode())
 
