@@ -50,6 +50,8 @@ def _is_sequence(data: Any) -> bool:
 class ArrayBatches:
     """``(x, y, sample_weight)`` tensors cut into ``steps`` batches of ``batch_size``."""
 
+    prepared = True  # batches are (x, y, sample_weight) tensors already
+
     def __init__(self, arrays: tuple[Any, Any, Any], batch_size: int, shuffle: bool, steps=None):
         self.arrays = arrays
         self.samples = data_adapter.num_samples(*arrays)
@@ -71,6 +73,8 @@ class ArrayBatches:
 class SequenceBatches:
     """The batches ``seq[i]`` of a Keras ``Sequence``, ``steps`` (``len(seq)``) an epoch."""
 
+    prepared = False  # batches as the data gives them
+
     def __init__(self, sequence: Any, shuffle: bool, steps: int | None):
         self.sequence = sequence
         self.shuffle = shuffle
@@ -89,6 +93,8 @@ class SequenceBatches:
 class StreamBatches:
     """The batches of an iterator (one stream over all epochs) or of an iterable
     (iterated anew each epoch), ``steps`` an epoch, or all of them when None."""
+
+    prepared = False  # batches as the data gives them
 
     def __init__(self, data: Iterable[Any], steps: int | None):
         self.data = data

@@ -235,7 +235,7 @@ class LoopsMixin:
             seen = 0
             for step, batch in enumerate(source.epoch()):
                 callbacks.on_train_batch_begin(step)
-                arrays = self._batch(batch, batch_weight)
+                arrays = batch if source.prepared else self._batch(batch, batch_weight)
                 if not ready:
                     self._ensure_ready(arrays[0])
                     device, ready = self._device(), True
@@ -303,7 +303,7 @@ class LoopsMixin:
         with self._mode(training=False):
             for step, batch in enumerate(source.epoch()):
                 callbacks.on_test_batch_begin(step)
-                arrays = self._batch(batch)
+                arrays = batch if source.prepared else self._batch(batch)
                 if not ready:
                     self._ensure_ready(arrays[0])
                     device, ready = self._device(), True
@@ -343,7 +343,8 @@ class LoopsMixin:
         with self._mode(training=False):
             for step, batch in enumerate(source.epoch()):
                 callbacks.on_predict_batch_begin(step)
-                inputs = data_adapter.take(self._batch(batch)[0], slice(None), device)
+                x_batch = batch[0] if source.prepared else self._batch(batch)[0]
+                inputs = data_adapter.take(x_batch, slice(None), device)
                 outputs = self._predict_step(inputs)
                 chunks.append(outputs)
                 callbacks.on_predict_batch_end(step, {"outputs": outputs})
